@@ -1,0 +1,99 @@
+// What one simulation is made of, independent of any file format. The scenario layer parses YAML
+// into a SimulationSpec; tests and notebooks can also build one in code and call simulate().
+
+import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
+
+/** Where a piece of input came from, so runtime problems can still point at the file. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface NodePool {
+  name: string;
+  /** Nodes are named `${namePrefix}-${index}` with index starting at 1. Defaults to the pool name. */
+  namePrefix: string;
+  count: number;
+  allocatable: ResourceList;
+  /** Defaults to allocatable. */
+  capacity?: ResourceList;
+  labels: Record<string, string>;
+  taints: Taint[];
+  /** Nodes are spread round-robin over these zones (label topology.kubernetes.io/zone). */
+  zones: string[];
+  region?: string;
+  /** Images already present on the nodes of this pool at start (no pull needed). */
+  images: string[];
+}
+
+export interface ImageTiming {
+  /** Time to pull the image onto a node that does not have it yet. */
+  pullMs: number;
+  sizeBytes?: number;
+}
+
+export interface KubeletTiming {
+  /** Pull time for images not listed in `images`. */
+  defaultPullMs: number;
+  /** From image present to container running. */
+  containerStartMs: number;
+  /** Kubelet status/lease update period. */
+  heartbeatIntervalMs: number;
+}
+
+export interface MetricsConfig {
+  /** Sampling period for timeseries.csv. */
+  intervalMs: number;
+}
+
+export type ObjectTarget = {
+  /** Canonical kind, e.g. 'Deployment'. */
+  kind: string;
+  namespace: string;
+  name: string;
+};
+
+interface ActionBase {
+  at: number;
+  source?: SourceRef;
+}
+
+export type TimelineAction =
+  | (ActionBase & { action: 'apply'; object: KubeObject })
+  | (ActionBase & { action: 'delete'; target: ObjectTarget })
+  | (ActionBase & { action: 'scale'; target: ObjectTarget; replicas: number })
+  | (ActionBase & { action: 'setImage'; target: ObjectTarget; container: string; image: string })
+  | (ActionBase & { action: 'failNode'; node: string })
+  | (ActionBase & { action: 'recoverNode'; node: string })
+  | (ActionBase & { action: 'addNodes'; pool: string; count: number });
+
+export type TimelineActionName = TimelineAction['action'];
+
+export interface SimulationSpec {
+  name: string;
+  description?: string;
+  seed: number;
+  durationMs: number;
+  /** Explicit Node objects (already normalized). */
+  nodes: Node[];
+  /** Node pools; their initial `count` nodes are created at t=0 after the explicit nodes. */
+  pools: NodePool[];
+  /** Objects created at t=0, in file order (already normalized). */
+  objects: KubeObject[];
+  /** Scheduler preset name, or a KubeSchedulerConfiguration object (see docs/scheduler.md). */
+  scheduler: string | Record<string, unknown>;
+  images: Record<string, ImageTiming>;
+  kubelet: KubeletTiming;
+  metrics: MetricsConfig;
+  /** Sorted by `at`; actions with equal `at` keep file order. */
+  timeline: TimelineAction[];
+}
+
+export const DEFAULT_KUBELET_TIMING: KubeletTiming = {
+  defaultPullMs: 5_000,
+  containerStartMs: 1_000,
+  heartbeatIntervalMs: 10_000,
+};
+
+export const DEFAULT_METRICS_CONFIG: MetricsConfig = { intervalMs: 10_000 };
