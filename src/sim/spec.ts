@@ -2,6 +2,9 @@
 // into a SimulationSpec; tests and notebooks can also build one in code and call simulate().
 
 import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
+import type { ImageTiming, KubeletTiming } from '../node/timing.js';
+
+export { DEFAULT_KUBELET_TIMING, type ImageTiming, type KubeletTiming } from '../node/timing.js';
 
 /** Where a piece of input came from, so runtime problems can still point at the file. */
 export interface SourceRef {
@@ -25,21 +28,6 @@ export interface NodePool {
   region?: string;
   /** Images already present on the nodes of this pool at start (no pull needed). */
   images: string[];
-}
-
-export interface ImageTiming {
-  /** Time to pull the image onto a node that does not have it yet. */
-  pullMs: number;
-  sizeBytes?: number;
-}
-
-export interface KubeletTiming {
-  /** Pull time for images not listed in `images`. */
-  defaultPullMs: number;
-  /** From image present to container running. */
-  containerStartMs: number;
-  /** Kubelet status/lease update period. */
-  heartbeatIntervalMs: number;
 }
 
 export interface MetricsConfig {
@@ -89,11 +77,5 @@ export interface SimulationSpec {
   /** Sorted by `at`; actions with equal `at` keep file order. */
   timeline: TimelineAction[];
 }
-
-export const DEFAULT_KUBELET_TIMING: KubeletTiming = {
-  defaultPullMs: 5_000,
-  containerStartMs: 1_000,
-  heartbeatIntervalMs: 10_000,
-};
 
 export const DEFAULT_METRICS_CONFIG: MetricsConfig = { intervalMs: 10_000 };

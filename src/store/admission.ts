@@ -6,7 +6,11 @@ import { ApiError } from './errors.js';
 
 export interface AdmissionContext {
   list<T extends KubeObject = KubeObject>(kind: string): IterableIterator<T>;
-  get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined;
+  get<T extends KubeObject = KubeObject>(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): T | undefined;
 }
 
 export type AdmissionPlugin = (obj: KubeObject, ctx: AdmissionContext) => KubeObject;
@@ -33,7 +37,12 @@ export const defaultTolerationSeconds: AdmissionPlugin = (obj) => {
         (t.effect === 'NoExecute' || !t.effect) && (t.key === key || (!t.key && t.operator === 'Exists')),
     );
     if (!covered) {
-      added.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+      added.push({
+        key,
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: DEFAULT_TOLERATION_SECONDS,
+      });
     }
   }
   if (added.length === 0) return obj;
@@ -52,7 +61,10 @@ export const priority: AdmissionPlugin = (obj, ctx) => {
   if (name) {
     cls = ctx.get<PriorityClass>('PriorityClass', undefined, name);
     if (cls === undefined && name !== 'system-cluster-critical' && name !== 'system-node-critical') {
-      throw new ApiError('Invalid', `pods "${pod.metadata.name}" is forbidden: no PriorityClass with name ${name} was found`);
+      throw new ApiError(
+        'Invalid',
+        `pods "${pod.metadata.name}" is forbidden: no PriorityClass with name ${name} was found`,
+      );
     }
   } else {
     for (const c of ctx.list<PriorityClass>('PriorityClass')) {
@@ -63,7 +75,12 @@ export const priority: AdmissionPlugin = (obj, ctx) => {
     }
   }
   const value =
-    cls?.value ?? (name === 'system-node-critical' ? 2_000_001_000 : name === 'system-cluster-critical' ? 2_000_000_000 : 0);
+    cls?.value ??
+    (name === 'system-node-critical'
+      ? 2_000_001_000
+      : name === 'system-cluster-critical'
+        ? 2_000_000_000
+        : 0);
   const spec = { ...pod.spec, priority: value };
   if (cls?.preemptionPolicy && !pod.spec.preemptionPolicy) spec.preemptionPolicy = cls.preemptionPolicy;
   if (!spec.preemptionPolicy) spec.preemptionPolicy = 'PreemptLowerPriority';

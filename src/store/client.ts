@@ -22,12 +22,23 @@ export class Client {
     return this.store.updateStatus(obj, this.actor);
   }
 
-  delete(kind: string, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject | undefined {
+  delete(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    options?: DeleteOptions,
+  ): KubeObject | undefined {
     return this.store.delete(kind, namespace, name, this.actor, options);
   }
 
   bind(pod: Pod, nodeName: string): Pod {
-    return this.store.bind(pod.metadata.namespace ?? 'default', pod.metadata.name, pod.metadata.uid!, nodeName, this.actor);
+    return this.store.bind(
+      pod.metadata.namespace ?? 'default',
+      pod.metadata.name,
+      pod.metadata.uid!,
+      nodeName,
+      this.actor,
+    );
   }
 
   /** Reads the authoritative object; components that must not see fresher data than their informer should not use this. */

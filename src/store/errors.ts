@@ -3,7 +3,12 @@
 
 export type ApiErrorReason = 'Conflict' | 'NotFound' | 'AlreadyExists' | 'Invalid';
 
-const CODES: Record<ApiErrorReason, number> = { Conflict: 409, NotFound: 404, AlreadyExists: 409, Invalid: 422 };
+const CODES: Record<ApiErrorReason, number> = {
+  Conflict: 409,
+  NotFound: 404,
+  AlreadyExists: 409,
+  Invalid: 422,
+};
 
 export class ApiError extends Error {
   readonly code: number;

@@ -26,7 +26,13 @@ export interface DeleteOptions {
 }
 
 // Kinds whose metadata.generation tracks spec changes (controllers compare observedGeneration).
-const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'PodDisruptionBudget']);
+const GENERATION_KINDS = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'DaemonSet',
+  'StatefulSet',
+  'PodDisruptionBudget',
+]);
 // Kinds with a status subresource: update() keeps the stored status, updateStatus() keeps the rest.
 const STATUS_KINDS = new Set([
   'Pod',
@@ -74,7 +80,11 @@ export class Store {
 
   // ------------------------------------------------------------------ reads
 
-  get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
+  get<T extends KubeObject = KubeObject>(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): T | undefined {
     return this.objects.get(kind)?.get(namespacedName(namespace, name)) as T | undefined;
   }
 
@@ -111,7 +121,8 @@ export class Store {
     let name = meta.name;
     const bucket = this.bucket(input.kind);
     if (!name) {
-      if (!meta.generateName) throw new ApiError('Invalid', `${input.kind}: metadata.name or generateName is required`);
+      if (!meta.generateName)
+        throw new ApiError('Invalid', `${input.kind}: metadata.name or generateName is required`);
       do {
         name = meta.generateName + this.randomSuffix();
       } while (bucket.has(namespacedName(meta.namespace, name)));

@@ -1,0 +1,62 @@
+// Human-readable text for the terminal. Only the CLI prints; everything here is presentation.
+
+import pc from 'picocolors';
+import { formatDuration } from '../scenario/duration.js';
+import type { RunSummary, SimulationResult } from '../sim/simulation.js';
+
+function ms(v: unknown): string {
+  return typeof v === 'number' ? formatDuration(Math.round(v)) : '–';
+}
+
+function num(v: unknown): string {
+  return typeof v === 'number' ? v.toLocaleString('en-US') : '–';
+}
+
+function pct(v: unknown): string {
+  return typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '–';
+}
+
+interface WorkloadSummary {
+  desired?: number;
+  minAvailableDuringRollouts?: number | null;
+  rollouts?: {
+    startMs: number;
+    endMs: number | null;
+    durationMs: number | null;
+    desired: number;
+    minAvailable: number;
+    maxTotal: number;
+  }[];
+}
+
+export function formatRunSummary(result: SimulationResult, wallMs: number | null): string {
+  const s: RunSummary = result.summary;
+  const m = s.metrics as Record<string, unknown>;
+  const lines: string[] = [];
+  lines.push(
+    `${pc.bold(`kubesim ${s.kubesimVersion}`)} · ${s.scenario} · seed ${s.seed} · scheduler ${s.scheduler}`,
+  );
+  const wall = wallMs === null ? '' : ` in ${(wallMs / 1000).toFixed(2)} s`;
+  lines.push(`simulated ${ms(s.simulatedDurationMs)}${wall} (${num(s.eventCount)} events, ${num(s.storeChanges)} API changes)`);
+  lines.push(
+    `pods: ${num(m.pods_created)} created, ${num(m.pods_scheduled)} scheduled, ${num(m.pods_unscheduled_at_end)} pending at end; ` +
+      `scheduling latency p50 ${ms(m.scheduling_latency_ms_p50)} p95 ${ms(m.scheduling_latency_ms_p95)} p99 ${ms(m.scheduling_latency_ms_p99)}`,
+  );
+  lines.push(`allocation peak: cpu ${pct(m.cpu_allocated_ratio_peak)}, memory ${pct(m.memory_allocated_ratio_peak)}; nodes at end ${num(m.nodes_at_end)}`);
+  const workloads = (m.workloads ?? {}) as Record<string, WorkloadSummary>;
+  for (const [name, w] of Object.entries(workloads)) {
+    lines.push(`deployment ${name}: desired ${num(w.desired)}`);
+    for (const r of w.rollouts ?? []) {
+      const took = r.endMs === null ? pc.yellow('unfinished') : `took ${ms(r.durationMs)}`;
+      lines.push(
+        `  rollout at ${ms(r.startMs)} ${took}; min available ${r.minAvailable}/${r.desired}, max pods ${r.maxTotal}`,
+      );
+    }
+  }
+  for (const w of result.warnings) {
+    const at = w.source ? `${w.source.file}:${w.source.line}:${w.source.col}: ` : '';
+    lines.push(pc.yellow(`${at}warning: at ${ms(w.t)}: ${w.message}`));
+  }
+  lines.push(`run hash ${s.runHash}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,40 @@
+// `kubesim validate`: check scenario files without running them; every problem is reported.
+
+import { readFile } from 'node:fs/promises';
+import type { Command } from '@commander-js/extra-typings';
+import { formatDiagnostic } from '../scenario/diagnostics.js';
+import { type CheckResult, checkScenario } from '../scenario/load.js';
+import type { Io } from './errors.js';
+
+export function registerValidate(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('validate')
+    .description('check scenario files without running them (exit code 2 if any has errors)')
+    .argument('<scenarios...>', 'scenario files')
+    .addHelpText('after', '\nExample:\n  kubesim validate scenarios/*.yaml')
+    .action(async (files) => {
+      let failed = false;
+      for (const file of files) {
+        const { spec, diagnostics } = await checkScenarioFile(file);
+        for (const d of diagnostics) io.err(formatDiagnostic(d));
+        if (spec === undefined) failed = true;
+        else {
+          const nodes = spec.nodes.length + spec.pools.reduce((n, p) => n + p.count, 0);
+          io.out(`${file}: ok (${nodes} nodes, ${spec.objects.length} objects, ${spec.timeline.length} timeline actions)`);
+        }
+      }
+      if (failed) setExit(2);
+    });
+}
+
+async function checkScenarioFile(file: string): Promise<CheckResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    const message = missing ? 'scenario file not found' : `cannot read scenario file: ${(e as Error).message}`;
+    return { diagnostics: [{ severity: 'error', file, line: 1, col: 1, message }] };
+  }
+  return checkScenario(text, file);
+}

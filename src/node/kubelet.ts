@@ -1,0 +1,405 @@
+// The simulated kubelet of one node. It holds the node's ground truth — which pods really have
+// running containers — and reports to the API what it can: pod start-up (image pulls serialized per
+// node, cached after the first pull; container start; readiness), graceful termination, and the
+// node lease. A crashed kubelet reports nothing and its containers are gone; the API only learns
+// of it through the node lifecycle controller.
+
+import { parseDuration } from '../api/duration.js';
+import type { ContainerStatus, Node, NodeCondition, Pod, PodCondition, PodStatus } from '../api/types.js';
+import type { Engine } from '../engine/engine.js';
+import type { Client } from '../store/client.js';
+import { isNotFound } from '../store/errors.js';
+import type { Informer } from '../store/informer.js';
+import type { NodeLeases } from '../store/leases.js';
+import { ANNOTATIONS, type ImageTiming, type KubeletTiming } from './timing.js';
+
+export interface KubeletEnv {
+  engine: Engine;
+  client: Client;
+  pods: Informer<Pod>;
+  nodes: Informer<Node>;
+  leases: NodeLeases;
+  timing: KubeletTiming;
+  images: Record<string, ImageTiming>;
+  /** Ground-truth listeners (metrics, invariant checks): a pod's containers started or stopped. */
+  onContainers?: (
+    node: string,
+    pod: { uid: string; namespace: string; name: string },
+    running: boolean,
+  ) => void;
+}
+
+type RuntimeState = 'creating' | 'running' | 'stopping';
+
+interface PodRuntime {
+  uid: string;
+  namespace: string;
+  name: string;
+  state: RuntimeState;
+  /** Containers really running on the node (ground truth). */
+  running: boolean;
+  /** Bumped to invalidate timers scheduled for an earlier step of this pod. */
+  token: number;
+  restartCount: number;
+}
+
+interface Timer {
+  uid: string;
+  token: number;
+  epoch: number;
+}
+
+export class Kubelet {
+  private alive = false;
+  /** Bumped on crash and recovery so timers from an earlier life do nothing. */
+  private epoch = 0;
+  private readonly runtimes = new Map<string, PodRuntime>();
+  /** When each image is (or will be) present on the node's disk. */
+  private readonly imageReadyAt = new Map<string, number>();
+  /** The node pulls one image at a time (kubelet serializeImagePulls defaults to true). */
+  private pullFreeAt = 0;
+
+  constructor(
+    readonly nodeName: string,
+    private readonly env: KubeletEnv,
+    initialImages: readonly string[] = [],
+  ) {
+    for (const image of initialImages) this.imageReadyAt.set(image, 0);
+  }
+
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  /** Pods whose containers are running on this node right now (ground truth). */
+  *runningPods(): IterableIterator<{ uid: string; namespace: string; name: string }> {
+    for (const r of this.runtimes.values()) if (r.running) yield r;
+  }
+
+  hasImage(image: string): boolean {
+    const at = this.imageReadyAt.get(image);
+    return at !== undefined && at <= this.env.engine.now;
+  }
+
+  /** Boots the kubelet: posts Ready status, starts renewing the lease, syncs pods bound here. */
+  start(): void {
+    if (this.alive) return;
+    this.alive = true;
+    this.epoch++;
+    const { engine, leases, timing } = this.env;
+    leases.startRenewing(this.nodeName, engine.now, timing.heartbeatIntervalMs);
+    this.postReady();
+    for (const pod of this.boundPods()) this.sync(pod);
+  }
+
+  /** Power loss or kernel panic: every container dies, nothing more is reported. */
+  crash(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.epoch++;
+    this.env.leases.stopRenewing(this.nodeName, this.env.engine.now);
+    for (const r of this.runtimes.values()) this.setRunning(r, false);
+    this.runtimes.clear();
+    // Pulls in flight are lost; finished images stay on disk.
+    const now = this.env.engine.now;
+    for (const [image, at] of this.imageReadyAt) if (at > now) this.imageReadyAt.delete(image);
+    this.pullFreeAt = now;
+  }
+
+  /** Called for every pod change whose old or new spec.nodeName is this node. */
+  onPodEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: Pod): void {
+    if (!this.alive) return;
+    const uid = pod.metadata.uid!;
+    if (type === 'DELETED') {
+      const r = this.runtimes.get(uid);
+      // Force-deleted from the API: the kubelet still has to stop the containers.
+      if (r !== undefined && r.state !== 'stopping') this.stop(r, this.shutdownMs(pod), false);
+      return;
+    }
+    if (pod.spec.nodeName !== this.nodeName) return;
+    this.sync(pod);
+  }
+
+  // ------------------------------------------------------------------ pod lifecycle
+
+  private sync(pod: Pod): void {
+    const uid = pod.metadata.uid!;
+    let r = this.runtimes.get(uid);
+    if (pod.metadata.deletionTimestamp !== undefined) {
+      if (r === undefined) {
+        this.confirmDeletion(pod);
+      } else if (r.state !== 'stopping') {
+        const grace = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+        this.stop(r, Math.min(grace, this.shutdownMs(pod)), true);
+      }
+      return;
+    }
+    if (r !== undefined) return;
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return;
+    const previousRestarts = pod.status?.containerStatuses?.[0]?.restartCount ?? 0;
+    const restarting = pod.status?.startTime !== undefined;
+    r = {
+      uid,
+      namespace: pod.metadata.namespace ?? 'default',
+      name: pod.metadata.name,
+      state: 'creating',
+      running: false,
+      token: 0,
+      restartCount: restarting ? previousRestarts + 1 : 0,
+    };
+    this.runtimes.set(uid, r);
+    this.writeStatus(pod, this.creatingStatus(pod, r, restarting));
+    this.schedule(this.containersStartAt(pod), r, (p) => this.containersStarted(p));
+  }
+
+  private containersStartAt(pod: Pod): number {
+    const now = this.env.engine.now;
+    const override = annotationMs(pod, ANNOTATIONS.pullTime);
+    let imagesReady = now;
+    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    for (const c of containers) {
+      let at = this.imageReadyAt.get(c.image);
+      if (at === undefined) {
+        if (c.imagePullPolicy === 'Never') continue; // ErrImageNeverPull is not modelled; treat as present
+        const pullMs = override ?? this.env.images[c.image]?.pullMs ?? this.env.timing.defaultPullMs;
+        const start = Math.max(now, this.pullFreeAt);
+        at = start + pullMs;
+        this.pullFreeAt = at;
+        this.imageReadyAt.set(c.image, at);
+      }
+      if (at > imagesReady) imagesReady = at;
+    }
+    return imagesReady + (annotationMs(pod, ANNOTATIONS.startTime) ?? this.env.timing.containerStartMs);
+  }
+
+  private containersStarted(pod: Pod): void {
+    const r = this.runtimes.get(pod.metadata.uid!)!;
+    r.state = 'running';
+    this.setRunning(r, true);
+    const readyAfter = readinessDelayMs(pod);
+    this.writeStatus(pod, this.runningStatus(pod, r, readyAfter === 0));
+    if (readyAfter > 0) this.schedule(this.env.engine.now + readyAfter, r, (p) => this.becameReady(p));
+    const runTime = annotationMs(pod, ANNOTATIONS.runTime);
+    if (runTime !== undefined)
+      this.schedule(this.env.engine.now + runTime, r, (p) => this.containersExited(p));
+  }
+
+  private becameReady(pod: Pod): void {
+    const now = this.env.engine.now;
+    const status = { ...pod.status };
+    status.conditions = setCondition(status.conditions, 'ContainersReady', 'True', now);
+    status.conditions = setCondition(status.conditions, 'Ready', 'True', now);
+    status.containerStatuses = (status.containerStatuses ?? []).map((c) => ({ ...c, ready: true }));
+    this.writeStatus(pod, status);
+  }
+
+  /** Containers ran to completion (exit 0): Succeeded unless restartPolicy is Always. */
+  private containersExited(pod: Pod): void {
+    const r = this.runtimes.get(pod.metadata.uid!)!;
+    const now = this.env.engine.now;
+    this.setRunning(r, false);
+    if ((pod.spec.restartPolicy ?? 'Always') === 'Always') {
+      // Restarted in place; the crash-loop back-off is not modelled yet.
+      r.restartCount++;
+      r.state = 'creating';
+      this.schedule(now + this.env.timing.containerStartMs, r, (p) => this.containersStarted(p));
+      this.writeStatus(pod, this.creatingStatus(pod, r, true));
+      return;
+    }
+    this.runtimes.delete(r.uid);
+    const status: PodStatus = { ...pod.status, phase: 'Succeeded' };
+    status.conditions = setCondition(status.conditions, 'ContainersReady', 'False', now, 'PodCompleted');
+    status.conditions = setCondition(status.conditions, 'Ready', 'False', now, 'PodCompleted');
+    status.containerStatuses = pod.spec.containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      ready: false,
+      restartCount: r.restartCount,
+      started: false,
+      state: { terminated: { exitCode: 0, reason: 'Completed', finishedAt: now } },
+    }));
+    this.writeStatus(pod, status);
+  }
+
+  /** SIGTERM now, containers gone after `afterMs`; then confirm the deletion to the API. */
+  private stop(r: PodRuntime, afterMs: number, confirm: boolean): void {
+    r.state = 'stopping';
+    r.token++;
+    const epoch = this.epoch;
+    const token = r.token;
+    this.env.engine.after(afterMs, () => {
+      if (this.epoch !== epoch || r.token !== token) return;
+      this.setRunning(r, false);
+      this.runtimes.delete(r.uid);
+      if (!confirm) return;
+      const pod = this.env.pods.get(r.namespace, r.name);
+      if (pod !== undefined && pod.metadata.uid === r.uid) this.confirmDeletion(pod);
+    });
+  }
+
+  private confirmDeletion(pod: Pod): void {
+    try {
+      this.env.client.delete('Pod', pod.metadata.namespace, pod.metadata.name, {
+        gracePeriodSeconds: 0,
+        uid: pod.metadata.uid!,
+      });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  private shutdownMs(pod: Pod): number {
+    return annotationMs(pod, ANNOTATIONS.shutdownTime) ?? this.env.timing.podShutdownMs;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Runs fn with the current pod object at `at`, unless the pod moved on or the kubelet died. */
+  private schedule(at: number, r: PodRuntime, fn: (pod: Pod) => void): void {
+    r.token++;
+    const timer: Timer = { uid: r.uid, token: r.token, epoch: this.epoch };
+    this.env.engine.at(at, () => {
+      if (timer.epoch !== this.epoch) return;
+      const current = this.runtimes.get(timer.uid);
+      if (current === undefined || current.token !== timer.token) return;
+      const pod = this.env.pods.get(current.namespace, current.name);
+      if (pod === undefined || pod.metadata.uid !== timer.uid || pod.metadata.deletionTimestamp !== undefined)
+        return;
+      fn(pod);
+    });
+  }
+
+  private setRunning(r: PodRuntime, running: boolean): void {
+    if (r.running === running) return;
+    r.running = running;
+    this.env.onContainers?.(this.nodeName, r, running);
+  }
+
+  private *boundPods(): IterableIterator<Pod> {
+    for (const pod of this.env.pods.byIndex('byNode', this.nodeName)) yield pod;
+  }
+
+  private writeStatus(pod: Pod, status: PodStatus): void {
+    this.env.client.updateStatus({ ...pod, status });
+  }
+
+  private creatingStatus(pod: Pod, r: PodRuntime, restarting: boolean): PodStatus {
+    const now = this.env.engine.now;
+    const status: PodStatus = {
+      ...pod.status,
+      phase: restarting ? (pod.status?.phase ?? 'Pending') : 'Pending',
+    };
+    if (status.startTime === undefined) status.startTime = now;
+    status.hostIP = this.nodeName;
+    let conditions = setCondition(status.conditions, 'Initialized', 'True', now);
+    conditions = setCondition(conditions, 'ContainersReady', 'False', now, 'ContainersNotReady');
+    status.conditions = setCondition(conditions, 'Ready', 'False', now, 'ContainersNotReady');
+    status.containerStatuses = pod.spec.containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      ready: false,
+      restartCount: r.restartCount,
+      started: false,
+      state: { waiting: { reason: 'ContainerCreating' } },
+    }));
+    return status;
+  }
+
+  private runningStatus(pod: Pod, r: PodRuntime, ready: boolean): PodStatus {
+    const now = this.env.engine.now;
+    const status: PodStatus = { ...pod.status, phase: 'Running' };
+    if (ready) {
+      status.conditions = setCondition(status.conditions, 'ContainersReady', 'True', now);
+      status.conditions = setCondition(status.conditions, 'Ready', 'True', now);
+    }
+    status.containerStatuses = pod.spec.containers.map(
+      (c): ContainerStatus => ({
+        name: c.name,
+        image: c.image,
+        ready,
+        restartCount: r.restartCount,
+        started: true,
+        state: { running: { startedAt: now } },
+      }),
+    );
+    return status;
+  }
+
+  private postReady(): void {
+    const node = this.env.nodes.get(undefined, this.nodeName);
+    if (node === undefined) return;
+    const now = this.env.engine.now;
+    const fresh: NodeCondition[] = [
+      { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory' },
+      { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure' },
+      { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID' },
+      { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+    ];
+    const conditions = fresh.map((c): NodeCondition => {
+      const previous = node.status?.conditions?.find((p) => p.type === c.type);
+      const changed = previous?.status !== c.status;
+      return {
+        ...c,
+        lastHeartbeatTime: now,
+        lastTransitionTime: changed ? now : (previous?.lastTransitionTime ?? now),
+      };
+    });
+    this.env.client.updateStatus({ ...node, status: { ...node.status, conditions } });
+  }
+}
+
+/** Returns conditions with `type` set to `status`, keeping lastTransitionTime if unchanged. */
+export function setCondition(
+  conditions: PodCondition[] | undefined,
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  now: number,
+  reason?: string,
+): PodCondition[] {
+  const out: PodCondition[] = [];
+  let found = false;
+  for (const c of conditions ?? []) {
+    if (c.type !== type) {
+      out.push(c);
+      continue;
+    }
+    found = true;
+    if (c.status === status && c.reason === reason) out.push(c);
+    else
+      out.push(
+        withReason(
+          { type, status, lastTransitionTime: c.status === status ? c.lastTransitionTime : now },
+          reason,
+        ),
+      );
+  }
+  if (!found) out.push(withReason({ type, status, lastTransitionTime: now }, reason));
+  return out;
+}
+
+function withReason(c: PodCondition, reason: string | undefined): PodCondition {
+  return reason === undefined ? c : { ...c, reason };
+}
+
+function annotationMs(pod: Pod, key: string): number | undefined {
+  const v = pod.metadata.annotations?.[key];
+  if (v === undefined) return undefined;
+  try {
+    return parseDuration(v);
+  } catch {
+    return undefined; // rejected at load time by validation; objects created later fall back to defaults
+  }
+}
+
+/** Time from containers running to Ready: the annotation, else the readiness probe's initial delay. */
+function readinessDelayMs(pod: Pod): number {
+  const override = annotationMs(pod, ANNOTATIONS.readyAfter);
+  if (override !== undefined) return override;
+  let delay = 0;
+  for (const c of pod.spec.containers) {
+    const probe = c.readinessProbe;
+    if (probe !== undefined) delay = Math.max(delay, (probe.initialDelaySeconds ?? 0) * 1000);
+  }
+  return delay;
+}

@@ -1,0 +1,230 @@
+// Wires one simulation together from a SimulationSpec: engine, API store, controllers, scheduler,
+// kubelets, metrics and the timeline, then runs it to spec.durationMs. This is the library entry
+// point that the CLI, tests and notebooks share.
+
+import type { KubeObject, Node, Pod } from '../api/types.js';
+import { DeploymentController } from '../controllers/deployment.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { type Controller, InformerFactory, makeControllerContext } from '../controllers/context.js';
+import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
+import { ReplicaSetController } from '../controllers/replicaset.js';
+import { TaintEvictionController } from '../controllers/taint-eviction.js';
+import { Engine } from '../engine/engine.js';
+import { MetricsCollector, type MetricsResult } from '../metrics/collector.js';
+import { EventLog } from '../metrics/event-log.js';
+import { NodeAgents } from '../node/node-agents.js';
+import { DefaultScheduler } from '../scheduler/default-scheduler.js';
+import type { DecisionRecord } from '../scheduler/framework.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import { Client } from '../store/client.js';
+import { NodeLeases } from '../store/leases.js';
+import { Store } from '../store/store.js';
+import { KUBESIM_VERSION } from '../version.js';
+import { buildPoolNode } from './node-pool.js';
+import type { SimulationSpec, SourceRef } from './spec.js';
+import { scheduleTimeline } from './timeline.js';
+
+export interface SimulateOptions {
+  /** Overrides spec.seed. */
+  seed?: number;
+  /** Overrides spec.scheduler (a preset name). */
+  scheduler?: string;
+  /** Receives every event-log line (events.jsonl) as it happens. */
+  onEventLine?: (line: string) => void;
+  /** Receives every scheduling decision record (decisions.jsonl). */
+  onDecision?: (record: DecisionRecord) => void;
+  /** Include per-node filter/score details in decision records. */
+  decisionDetails?: boolean;
+  /** Deep-freeze stored objects to catch accidental mutation (slower; tests use it). */
+  freezeObjects?: boolean;
+  /** Called now and then with the simulated time, for progress display. */
+  onProgress?: (simulatedMs: number, durationMs: number) => void;
+  /** Wall clock for the summary's wallTimeMs; simulation code never reads the real time itself. */
+  wallClock?: () => number;
+}
+
+export interface RuntimeWarning {
+  message: string;
+  source?: SourceRef;
+  t: number;
+}
+
+export interface RunSummary {
+  scenario: string;
+  seed: number;
+  scheduler: string;
+  kubesimVersion: string;
+  simulatedDurationMs: number;
+  wallTimeMs: number | null;
+  eventCount: number;
+  storeChanges: number;
+  runHash: string;
+  metrics: MetricsResult['summary'];
+}
+
+export interface SimulationResult {
+  summary: RunSummary;
+  timeseries: MetricsResult['timeseries'];
+  pods: MetricsResult['pods'];
+  rollouts: MetricsResult['rollouts'];
+  warnings: RuntimeWarning[];
+}
+
+// Objects other objects depend on at admission time are created first, as a Helm install would.
+const CREATE_FIRST = new Set(['Namespace', 'PriorityClass', 'StorageClass']);
+
+export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): SimulationResult {
+  const started = options.wallClock?.();
+  const seed = options.seed ?? spec.seed;
+  const engine = new Engine(seed);
+  const store = new Store(engine, engine.random.stream('apiserver/generate-name'), {
+    freeze: options.freezeObjects ?? false,
+  });
+  const eventLog = new EventLog(store, options.onEventLine ? { sink: options.onEventLine } : {});
+  const metrics = new MetricsCollector(engine, store, { intervalMs: spec.metrics.intervalMs });
+  const leases = new NodeLeases();
+  const informers = new InformerFactory(store, engine);
+  const warnings: RuntimeWarning[] = [];
+  const warn = (message: string, source?: SourceRef) => {
+    const w: RuntimeWarning = { message, t: engine.now };
+    if (source !== undefined) w.source = source;
+    warnings.push(w);
+  };
+
+  const nodeAgents = new NodeAgents({
+    engine,
+    store,
+    pods: informers.get<Pod>('Pod'),
+    nodes: informers.get<Node>('Node'),
+    leases,
+    timing: spec.kubelet,
+    images: spec.images,
+  });
+  const ctx = (actor: string) => makeControllerContext(store, engine, informers, actor);
+  const controllers: Controller[] = [
+    new ReplicaSetController(ctx('replicaset-controller')),
+    new DeploymentController(ctx('deployment-controller')),
+    new GarbageCollector(ctx('garbage-collector')),
+    new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
+    new TaintEvictionController(ctx('taint-eviction-controller')),
+  ];
+  const schedulerName = options.scheduler ?? (typeof spec.scheduler === 'string' ? spec.scheduler : 'default');
+  const scheduler = makeScheduler(schedulerName, {
+    engine,
+    client: new Client(store, 'default-scheduler'),
+    pods: informers.get<Pod>('Pod'),
+    nodes: informers.get<Node>('Node'),
+    onDecision: (record) => {
+      metrics.recordSchedulingAttempt(record.uid);
+      options.onDecision?.(record);
+    },
+    recordDetails: options.decisionDetails ?? false,
+  });
+
+  for (const c of controllers) c.start();
+  scheduler.start();
+
+  // Nodes: explicit ones, then each pool's initial instances; every node gets a kubelet.
+  const admin = new Client(store, 'timeline');
+  const poolNext = new Map<string, number>();
+  const addNode = (node: KubeObject, images: readonly string[] = []) => {
+    admin.create(node);
+    nodeAgents.add(node.metadata.name, images);
+  };
+  const addPoolNodes = (poolName: string, count: number) => {
+    const pool = spec.pools.find((p) => p.name === poolName);
+    if (pool === undefined) {
+      warn(`addNodes: no pool named ${poolName}`);
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const index = (poolNext.get(poolName) ?? 1);
+      poolNext.set(poolName, index + 1);
+      addNode(buildPoolNode(pool, index), pool.images);
+    }
+  };
+  for (const node of spec.nodes) addNode(node);
+  for (const pool of spec.pools) addPoolNodes(pool.name, pool.count);
+
+  const ordered = [
+    ...spec.objects.filter((o) => CREATE_FIRST.has(o.kind)),
+    ...spec.objects.filter((o) => !CREATE_FIRST.has(o.kind)),
+  ];
+  for (const obj of ordered) {
+    try {
+      admin.create(obj);
+    } catch (e) {
+      warn(`create ${obj.kind} ${obj.metadata.name}: ${(e as Error).message}`);
+    }
+  }
+
+  scheduleTimeline(spec.timeline, {
+    engine,
+    client: admin,
+    addNode: (node) => addNode(node),
+    addPoolNodes,
+    failNode: (name) => {
+      if (!nodeAgents.has(name)) return false;
+      nodeAgents.crash(name);
+      return true;
+    },
+    recoverNode: (name) => {
+      if (!nodeAgents.has(name)) return false;
+      nodeAgents.recover(name);
+      return true;
+    },
+    removeNode: (name) => {
+      if (store.get('Node', undefined, name) === undefined) return false;
+      nodeAgents.crash(name);
+      leases.remove(name);
+      admin.delete('Node', undefined, name);
+      return true;
+    },
+    warn,
+  });
+
+  runWithProgress(engine, spec.durationMs, options.onProgress);
+
+  const result = metrics.finish(spec.durationMs);
+  const wallTimeMs = started === undefined ? null : options.wallClock!() - started;
+  return {
+    summary: {
+      scenario: spec.name,
+      seed,
+      scheduler: scheduler.name,
+      kubesimVersion: KUBESIM_VERSION,
+      simulatedDurationMs: spec.durationMs,
+      wallTimeMs,
+      eventCount: engine.eventsProcessed,
+      storeChanges: store.changes,
+      runHash: eventLog.runHash,
+      metrics: result.summary,
+    },
+    timeseries: result.timeseries,
+    pods: result.pods,
+    rollouts: result.rollouts,
+    warnings,
+  };
+}
+
+/** Runs in slices so long runs can report progress; slicing does not change event order. */
+function runWithProgress(engine: Engine, durationMs: number, onProgress?: (t: number, d: number) => void): void {
+  if (onProgress === undefined) {
+    engine.run(durationMs);
+    return;
+  }
+  const slices = 100;
+  for (let i = 1; i <= slices; i++) {
+    engine.run(Math.floor((durationMs * i) / slices));
+    onProgress(engine.now, durationMs);
+  }
+}
+
+export class UnknownSchedulerError extends Error {}
+
+export const SCHEDULER_PRESETS = ['default'] as const;
+
+function makeScheduler(name: string, env: ConstructorParameters<typeof DefaultScheduler>[0]): Scheduler {
+  if (name === 'default') return new DefaultScheduler(env);
+  throw new UnknownSchedulerError(`unknown scheduler "${name}" (available: ${SCHEDULER_PRESETS.join(', ')})`);
+}
