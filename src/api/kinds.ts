@@ -76,13 +76,13 @@ export const LEGACY_FORMS: readonly LegacyForm[] = [
     'Ingress',
     'backends are converted to service.name/service.port; spec.backend becomes spec.defaultBackend',
   ),
+  legacy('apps/v1beta1', 'Deployment', 'Deployment', `${EXT_SELECTOR}; revisionHistoryLimit defaults to 2`),
   legacy(
     'apps/v1beta1',
-    'Deployment',
-    'Deployment',
-    `${EXT_SELECTOR}; revisionHistoryLimit defaults to 2`,
+    'StatefulSet',
+    'StatefulSet',
+    `${EXT_SELECTOR}; updateStrategy defaults to OnDelete`,
   ),
-  legacy('apps/v1beta1', 'StatefulSet', 'StatefulSet', `${EXT_SELECTOR}; updateStrategy defaults to OnDelete`),
   legacy(
     'apps/v1beta1',
     'PetSet',
@@ -169,7 +169,9 @@ function renamedHint(kind: string): string {
 }
 
 function describe(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : v === null ? 'null' : typeof v;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' && v !== null ? 'a map' : String(v);
 }
 
 /** Decides what kubesim does with a manifest from its apiVersion and kind alone. */
@@ -197,7 +199,14 @@ export function classifyKind(apiVersion: unknown, kind: unknown): Classification
 
   const canonical = kindInfo(kind);
   if (canonical !== undefined && canonical.apiVersion === apiVersion) {
-    return { status: 'modelled', info: canonical, sourceApiVersion: apiVersion, sourceKind: kind, legacy: false, issues };
+    return {
+      status: 'modelled',
+      info: canonical,
+      sourceApiVersion: apiVersion,
+      sourceKind: kind,
+      legacy: false,
+      issues,
+    };
   }
   const form = LEGACY_FORMS.find((f) => f.apiVersion === apiVersion && f.kind === kind);
   if (form !== undefined) {
@@ -209,13 +218,24 @@ export function classifyKind(apiVersion: unknown, kind: unknown): Classification
         `${MOVE} ${target.apiVersion}${kind === target.kind ? '' : ` and kind to ${target.kind}`}; ${form.note}`,
       ),
     );
-    return { status: 'modelled', info: target, sourceApiVersion: apiVersion, sourceKind: kind, legacy: true, issues };
+    return {
+      status: 'modelled',
+      info: target,
+      sourceApiVersion: apiVersion,
+      sourceKind: kind,
+      legacy: true,
+      issues,
+    };
   }
 
   const { group, version } = splitApiVersion(apiVersion);
   if (version === '' || version.includes('/')) {
     issues.push(
-      error(['apiVersion'], `apiVersion ${JSON.stringify(apiVersion)} is malformed`, 'write group/version or version, e.g. apps/v1 or v1'),
+      error(
+        ['apiVersion'],
+        `apiVersion ${JSON.stringify(apiVersion)} is malformed`,
+        'write group/version or version, e.g. apps/v1 or v1',
+      ),
     );
     return { status: 'error', issues };
   }
@@ -233,7 +253,13 @@ export function classifyKind(apiVersion: unknown, kind: unknown): Classification
   // Kinds are case-sensitive: "deployment" is an error in a known group, not an unknown kind.
   const caseTwin = Object.keys(KINDS).find((k) => k.toLowerCase() === kind.toLowerCase() && k !== kind);
   if (caseTwin !== undefined && KNOWN_GROUPS.has(group)) {
-    issues.push(error(['kind'], `unknown kind ${JSON.stringify(kind)}`, `kinds are case-sensitive; did you mean ${caseTwin}?`));
+    issues.push(
+      error(
+        ['kind'],
+        `unknown kind ${JSON.stringify(kind)}`,
+        `kinds are case-sensitive; did you mean ${caseTwin}?`,
+      ),
+    );
     return { status: 'error', issues };
   }
   issues.push(

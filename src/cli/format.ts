@@ -1,7 +1,7 @@
 // Human-readable text for the terminal. Only the CLI prints; everything here is presentation.
 
 import pc from 'picocolors';
-import { formatDuration } from '../scenario/duration.js';
+import { formatDuration } from '../api/duration.js';
 import type { RunSummary, SimulationResult } from '../sim/simulation.js';
 
 function ms(v: unknown): string {

@@ -52,7 +52,7 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
       if (showProgress) process.stderr.write('\r\x1b[K');
       await events?.close();
       await decisions?.close();
-      writeOutputs(out, { summary: result.summary, timeseries: result.timeseries, pods: result.pods });
+      await writeOutputs(out, { summary: result.summary, timeseries: result.timeseries, pods: result.pods });
       if (!opts.quiet) {
         io.out(formatRunSummary(result, result.summary.wallTimeMs));
         const files = ['summary.json', 'timeseries.csv', 'pods.csv'];

@@ -83,7 +83,10 @@ describe('properties', () => {
     },
   );
 
-  test.prop([fc.integer({ min: 0, max: 1000 }), fc.boolean()], { seed: 7 })('100% is the total', (total, up) => {
-    expect(scaledValue('100%', total, up)).toBe(total);
-  });
+  test.prop([fc.integer({ min: 0, max: 1000 }), fc.boolean()], { seed: 7 })(
+    '100% is the total',
+    (total, up) => {
+      expect(scaledValue('100%', total, up)).toBe(total);
+    },
+  );
 });

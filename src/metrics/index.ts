@@ -1,0 +1,3 @@
+export * from './collector.js';
+export * from './event-log.js';
+export * from './writers.js';

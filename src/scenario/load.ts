@@ -1,0 +1,710 @@
+// Scenario files to SimulationSpec. Every problem is collected (not just the first) with the file,
+// line and column it comes from; errors are thrown together as one ScenarioError, warnings are
+// returned next to the spec.
+
+import { readFileSync } from 'node:fs';
+import { readFile as readFileAsync } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import {
+  type Document,
+  isDocument,
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  type YAMLError,
+} from 'yaml';
+import type { z } from 'zod';
+import type { Issue } from '../api/issue.js';
+import { isNamespaced } from '../api/kinds.js';
+import { normalizeManifest, objectKey } from '../api/manifest.js';
+import { memoryToBytes } from '../api/quantity.js';
+import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
+import {
+  DEFAULT_KUBELET_TIMING,
+  DEFAULT_METRICS_CONFIG,
+  type ImageTiming,
+  type KubeletTiming,
+  type MetricsConfig,
+  type NodePool,
+  type SimulationSpec,
+  type SourceRef,
+  type TimelineAction,
+} from '../sim/spec.js';
+import { type Diagnostic, ScenarioError, type Severity, sortDiagnostics } from './diagnostics.js';
+import { formatDuration, parseDuration } from '../api/duration.js';
+import { errorMessage, errorPosition, locate, type YamlPath } from './locate.js';
+import {
+  FileRefSchema,
+  ImageSchema,
+  KubeletSchema,
+  MetricsSchema,
+  NodePoolSchema,
+  SCENARIO_API_VERSION,
+  SCENARIO_KIND,
+  ScenarioSchema,
+  SchedulerConfigSchema,
+  TimelineItemSchema,
+} from './schema.js';
+import { resolveTarget } from './targets.js';
+import { zodProblems } from './zod-issues.js';
+
+export type ReadFile = (path: string) => string;
+
+export interface LoadOptions {
+  /** Overrides spec.seed (the CLI's --seed). */
+  seed?: number;
+}
+
+export interface LoadResult {
+  spec: SimulationSpec;
+  warnings: Diagnostic[];
+}
+
+export interface CheckResult {
+  /** Present when there are no errors. */
+  spec?: SimulationSpec;
+  /** Errors and warnings, sorted by file, line and column. */
+  diagnostics: Diagnostic[];
+}
+
+/** One parsed YAML file. */
+interface Source {
+  /** As shown in diagnostics: the scenario path as given, or joined onto its directory. */
+  file: string;
+  lineCounter: LineCounter;
+}
+
+/** A place in a parsed document. */
+interface Place {
+  source: Source;
+  doc: Document;
+  path: YamlPath;
+}
+
+/** A manifest found in a file, with where it is. */
+interface ManifestRef extends Place {
+  raw: unknown;
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function defaultReadFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+const NODE_ALLOCATABLE_HINT = 'add e.g. status: {allocatable: {cpu: "4", memory: 16Gi, pods: "110"}}';
+
+class Loader {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly files = new Map<string, { source: Source; docs: Document[] } | undefined>();
+  private readonly dir: string;
+  private readonly main: Source;
+
+  constructor(
+    private readonly text: string,
+    file: string,
+    private readonly readFile: ReadFile,
+  ) {
+    this.dir = nodePath.dirname(file);
+    this.main = { file, lineCounter: new LineCounter() };
+  }
+
+  // ------------------------------------------------------------ diagnostics
+
+  private report(place: Place, severity: Severity, message: string, hint?: string, key = false): void {
+    const { line, col } = locate(place.doc, place.source.lineCounter, place.path, { key });
+    const d: Diagnostic = { severity, file: place.source.file, line, col, message };
+    if (hint !== undefined && hint !== '') d.hint = hint;
+    this.diagnostics.push(d);
+  }
+
+  private error(place: Place, message: string, hint?: string): void {
+    this.report(place, 'error', message, hint);
+  }
+
+  private warn(place: Place, message: string, hint?: string): void {
+    this.report(place, 'warning', message, hint);
+  }
+
+  private yamlProblems(source: Source, errors: readonly YAMLError[], severity: Severity): void {
+    for (const e of errors) {
+      const { line, col } = errorPosition(e, source.lineCounter);
+      this.diagnostics.push({ severity, file: source.file, line, col, message: errorMessage(e) });
+    }
+  }
+
+  private sourceRef(place: Place): SourceRef {
+    const { line, col } = locate(place.doc, place.source.lineCounter, place.path);
+    return { file: place.source.file, line, col };
+  }
+
+  private where(place: Place): string {
+    const r = this.sourceRef(place);
+    return `${r.file}:${r.line}:${r.col}`;
+  }
+
+  /** Validates `value` (found at `place`) against a schema, reporting every problem. */
+  private validate<T extends z.ZodType>(schema: T, value: unknown, place: Place): z.infer<T> | undefined {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    for (const p of zodProblems(schema, value, r.error.issues, place.path)) {
+      this.report({ ...place, path: p.path }, 'error', p.message, p.hint, p.key);
+    }
+    return undefined;
+  }
+
+  /** Parses without reporting (for pieces whose problems the whole-document check already reported). */
+  private parsed<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> | undefined {
+    const r = schema.safeParse(value);
+    return r.success ? r.data : undefined;
+  }
+
+  private at(place: Place, ...more: (string | number)[]): Place {
+    return { ...place, path: [...place.path, ...more] };
+  }
+
+  // ------------------------------------------------------------ files
+
+  /** Reads and parses a referenced YAML file (all documents); reports problems at `ref`. */
+  private loadFile(refPath: string, ref: Place): { source: Source; docs: Document[] } | undefined {
+    const resolved = nodePath.isAbsolute(refPath) ? refPath : nodePath.join(this.dir, refPath);
+    if (this.files.has(resolved)) return this.files.get(resolved);
+    let text: string;
+    try {
+      text = this.readFile(resolved);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code === 'ENOENT') {
+        this.error(
+          ref,
+          `file not found: ${JSON.stringify(refPath)}`,
+          `looked for ${resolved}; paths are relative to the scenario file`,
+        );
+      } else {
+        this.error(
+          ref,
+          `cannot read ${JSON.stringify(refPath)}: ${(e as Error).message}`,
+          `resolved to ${resolved}`,
+        );
+      }
+      this.files.set(resolved, undefined);
+      return undefined;
+    }
+    const source: Source = { file: resolved, lineCounter: new LineCounter() };
+    const parsed = parseAllDocuments(text, { lineCounter: source.lineCounter, prettyErrors: true });
+    const docs = isDocument(parsed[0]) ? (parsed as Document[]) : [];
+    let ok = true;
+    for (const d of docs) {
+      this.yamlProblems(source, d.errors, 'error');
+      this.yamlProblems(source, d.warnings, 'warning');
+      if (d.errors.length > 0) ok = false;
+    }
+    const entry = ok ? { source, docs } : undefined;
+    this.files.set(resolved, entry);
+    return entry;
+  }
+
+  private toJS(doc: Document, source: Source): { ok: true; value: unknown } | { ok: false } {
+    try {
+      return { ok: true, value: doc.toJS() };
+    } catch (e) {
+      this.error({ source, doc, path: [] }, `cannot read YAML: ${(e as Error).message}`);
+      return { ok: false };
+    }
+  }
+
+  /** The manifests a list entry stands for: itself, a `kind: List`'s items, or a file's documents. */
+  private expand(entry: unknown, place: Place): ManifestRef[] {
+    if (isRecord(entry) && 'file' in entry && !('kind' in entry)) {
+      const ref = this.validate(FileRefSchema, entry, place);
+      if (ref === undefined) return [];
+      const loaded = this.loadFile(ref.file, this.at(place, 'file'));
+      if (loaded === undefined) return [];
+      const out: ManifestRef[] = [];
+      for (const doc of loaded.docs) {
+        const js = this.toJS(doc, loaded.source);
+        if (!js.ok || js.value === null || js.value === undefined) continue;
+        out.push(...this.expandList({ raw: js.value, source: loaded.source, doc, path: [] }));
+      }
+      return out;
+    }
+    // Anything but a mapping is reported by the schema check of the list it is in.
+    return isRecord(entry) ? this.expandList({ ...place, raw: entry }) : [];
+  }
+
+  private expandList(ref: ManifestRef): ManifestRef[] {
+    const raw = ref.raw;
+    if (!isRecord(raw) || raw.kind !== 'List') return [ref];
+    if (!Array.isArray(raw.items)) {
+      this.error(this.at(ref, 'items'), 'a List needs an items list');
+      return [];
+    }
+    return raw.items.map((item, i) => ({ ...ref, raw: item, path: [...ref.path, 'items', i] }));
+  }
+
+  /** Normalizes a manifest, reporting its issues where they are in its file. */
+  private normalize(ref: ManifestRef): KubeObject | undefined {
+    const result = normalizeManifest(ref.raw);
+    for (const issue of result.issues) this.reportIssue(ref, issue);
+    return result.object;
+  }
+
+  private reportIssue(ref: Place, issue: Issue): void {
+    this.report(this.at(ref, ...issue.path), issue.severity, issue.message, issue.hint);
+  }
+
+  // ------------------------------------------------------------ the whole scenario
+
+  run(): SimulationSpec | undefined {
+    const main = this.main;
+    const doc = parseDocument(this.text, { lineCounter: main.lineCounter, prettyErrors: true });
+    this.yamlProblems(main, doc.errors, 'error');
+    this.yamlProblems(main, doc.warnings, 'warning');
+    if (doc.errors.length > 0) return undefined;
+    const js = this.toJS(doc, main);
+    if (!js.ok) return undefined;
+    const root: Place = { source: main, doc, path: [] };
+    const raw = js.value;
+    if (!isRecord(raw)) {
+      this.error(
+        root,
+        raw === null || raw === undefined ? 'the scenario file is empty' : 'a scenario must be a mapping',
+        `start with apiVersion: ${SCENARIO_API_VERSION} and kind: ${SCENARIO_KIND}`,
+      );
+      return undefined;
+    }
+
+    // Structure of the whole document: every problem at once.
+    const whole = this.validate(ScenarioSchema, raw, root);
+
+    // Everything that needs more than the schema, done on whatever parts are well-formed.
+    const spec = isRecord(raw.spec) ? raw.spec : {};
+    const specPlace = this.at(root, 'spec');
+    const durationMs = this.durationOf(spec.duration);
+    const cluster = isRecord(spec.cluster) ? spec.cluster : {};
+    const clusterPlace = this.at(specPlace, 'cluster');
+
+    const names = new Map<string, Place>();
+    const nodes = this.explicitNodes(cluster.nodes, this.at(clusterPlace, 'nodes'), names);
+    const objects: KubeObject[] = [];
+    const objectsPlace = this.at(specPlace, 'objects');
+    if (Array.isArray(spec.objects)) {
+      spec.objects.forEach((entry, i) => {
+        for (const ref of this.expand(entry, this.at(objectsPlace, i))) {
+          const obj = this.normalize(ref);
+          if (obj === undefined) continue;
+          this.checkUnique(obj, ref, names);
+          // Nodes listed among the objects (e.g. a kubectl dump) join the explicit nodes.
+          if (obj.kind === 'Node') {
+            if (this.checkNode(obj, ref)) nodes.push(obj as Node);
+          } else {
+            objects.push(obj);
+          }
+        }
+      });
+    }
+    const pools = this.pools(cluster.pools, this.at(clusterPlace, 'pools'), nodes);
+    const scheduler = this.scheduler(spec.scheduler, this.at(specPlace, 'scheduler'));
+    const images = this.images(spec.images);
+    const kubelet = this.kubelet(spec.kubelet);
+    const metrics = this.metrics(spec.metrics);
+    const timeline = this.timeline(spec.timeline, this.at(specPlace, 'timeline'), durationMs, nodes, pools);
+
+    if (whole === undefined || this.diagnostics.some((d) => d.severity === 'error')) return undefined;
+    const out: SimulationSpec = {
+      name: whole.metadata.name,
+      seed: whole.spec.seed ?? 1,
+      durationMs: durationMs ?? 0,
+      nodes,
+      pools,
+      objects,
+      scheduler,
+      images,
+      kubelet,
+      metrics,
+      timeline,
+    };
+    if (whole.metadata.description !== undefined) out.description = whole.metadata.description;
+    return out;
+  }
+
+  private durationOf(v: unknown): number | undefined {
+    if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+    try {
+      return parseDuration(v);
+    } catch {
+      return undefined; // reported by the schema
+    }
+  }
+
+  // ------------------------------------------------------------ cluster
+
+  private checkUnique(obj: KubeObject, ref: ManifestRef, seen: Map<string, Place>): void {
+    const name = obj.metadata.name;
+    if (typeof name !== 'string' || name === '') return; // generateName: the store names it
+    const namespace = isNamespaced(obj.kind) ? (obj.metadata.namespace ?? 'default') : '';
+    const key = objectKey({ kind: obj.kind, metadata: { name, namespace } });
+    const namePlace = this.at(ref, 'metadata', 'name');
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const shown = namespace === '' ? name : `${namespace}/${name}`;
+      this.error(
+        namePlace,
+        `duplicate ${obj.kind} ${JSON.stringify(shown)}`,
+        `first defined at ${this.where(first)}`,
+      );
+      return;
+    }
+    seen.set(key, namePlace);
+  }
+
+  /** True if the node says what it offers (status.allocatable); reports it otherwise. */
+  private checkNode(obj: KubeObject, ref: ManifestRef): boolean {
+    const status = (obj as Node).status;
+    const alloc = status?.allocatable;
+    if (!isRecord(alloc) || Object.keys(alloc).length === 0) {
+      this.error(
+        this.at(ref, 'status', 'allocatable'),
+        `node ${JSON.stringify(obj.metadata.name)} has no status.allocatable`,
+        NODE_ALLOCATABLE_HINT,
+      );
+      return false;
+    }
+    return true;
+  }
+
+  private explicitNodes(list: unknown, place: Place, names: Map<string, Place>): Node[] {
+    const out: Node[] = [];
+    if (!Array.isArray(list)) return out;
+    list.forEach((entry, i) => {
+      for (const ref of this.expand(entry, this.at(place, i))) {
+        if (isRecord(ref.raw) && typeof ref.raw.kind === 'string' && ref.raw.kind !== 'Node') {
+          this.error(
+            this.at(ref, 'kind'),
+            `spec.cluster.nodes holds Node manifests, got kind ${ref.raw.kind}`,
+            'put other objects under spec.objects',
+          );
+          continue;
+        }
+        const obj = this.normalize(ref);
+        if (obj === undefined) continue;
+        this.checkUnique(obj, ref, names);
+        if (this.checkNode(obj, ref)) out.push(obj as Node);
+      }
+    });
+    return out;
+  }
+
+  private pools(list: unknown, place: Place, nodes: Node[]): NodePool[] {
+    const out: NodePool[] = [];
+    if (!Array.isArray(list)) return out;
+    const poolNames = new Map<string, Place>();
+    const prefixes = new Map<string, string>();
+    list.forEach((raw, i) => {
+      const poolPlace = this.at(place, i);
+      const p = this.parsed(NodePoolSchema, raw);
+      if (p === undefined) return;
+      const namePlace = this.at(poolPlace, 'name');
+      const firstPool = poolNames.get(p.name);
+      if (firstPool !== undefined) {
+        this.error(
+          namePlace,
+          `duplicate pool ${JSON.stringify(p.name)}`,
+          `first defined at ${this.where(firstPool)}`,
+        );
+        return;
+      }
+      poolNames.set(p.name, namePlace);
+      const pool: NodePool = {
+        name: p.name,
+        namePrefix: p.namePrefix ?? p.name,
+        count: p.count,
+        allocatable: p.allocatable as ResourceList,
+        labels: p.labels ?? {},
+        taints: (p.taints ?? []) as Taint[],
+        zones: p.zones ?? [],
+        images: p.images ?? [],
+      };
+      if (p.capacity !== undefined) pool.capacity = p.capacity as ResourceList;
+      if (p.region !== undefined) pool.region = p.region;
+      // Generated names (<prefix>-<n>) must not collide with explicit nodes or another pool's
+      // nodes; two pools can only collide when their prefixes are equal.
+      const prefixPlace = this.at(poolPlace, p.namePrefix !== undefined ? 'namePrefix' : 'name');
+      const explicit = nodes.find((n) => poolIndex(pool.namePrefix, n.metadata.name) <= pool.count);
+      const otherPool = prefixes.get(pool.namePrefix);
+      if (explicit !== undefined) {
+        this.error(
+          prefixPlace,
+          `pool ${JSON.stringify(pool.name)} would create node ${JSON.stringify(explicit.metadata.name)}, which is already an explicit node`,
+          'give the pool a different namePrefix',
+        );
+      } else if (otherPool !== undefined) {
+        this.error(
+          prefixPlace,
+          `pools ${JSON.stringify(otherPool)} and ${JSON.stringify(pool.name)} both name their nodes ${pool.namePrefix}-<n>`,
+          'give the pools different namePrefixes',
+        );
+      }
+      prefixes.set(pool.namePrefix, pool.name);
+      out.push(pool);
+    });
+    return out;
+  }
+
+  // ------------------------------------------------------------ scheduler, timing
+
+  private scheduler(raw: unknown, place: Place): string | Record<string, unknown> {
+    if (typeof raw === 'string') return raw;
+    if (!isRecord(raw)) return 'default';
+    if ('file' in raw && !('kind' in raw)) {
+      const ref = this.parsed(FileRefSchema, raw);
+      if (ref === undefined) return 'default';
+      const loaded = this.loadFile(ref.file, this.at(place, 'file'));
+      if (loaded === undefined) return 'default';
+      const docs = loaded.docs.filter((d) => d.contents !== null);
+      const doc = docs[0];
+      if (doc === undefined || docs.length > 1) {
+        this.error(
+          this.at(place, 'file'),
+          `${loaded.source.file} must hold exactly one KubeSchedulerConfiguration document, found ${docs.length}`,
+        );
+        return 'default';
+      }
+      const js = this.toJS(doc, loaded.source);
+      if (!js.ok) return 'default';
+      const config = this.validate(SchedulerConfigSchema, js.value, { source: loaded.source, doc, path: [] });
+      return config ?? 'default';
+    }
+    return raw;
+  }
+
+  private images(raw: unknown): Record<string, ImageTiming> {
+    const out: Record<string, ImageTiming> = {};
+    if (!isRecord(raw)) return out;
+    for (const [image, value] of Object.entries(raw)) {
+      const v = this.parsed(ImageSchema, value);
+      if (v === undefined) continue;
+      const timing: ImageTiming = { pullMs: parseDuration(v.pullTime) };
+      if (v.sizeBytes !== undefined) timing.sizeBytes = memoryToBytes(v.sizeBytes);
+      out[image] = timing;
+    }
+    return out;
+  }
+
+  private kubelet(raw: unknown): KubeletTiming {
+    const v = this.parsed(KubeletSchema, raw ?? {});
+    const out: KubeletTiming = { ...DEFAULT_KUBELET_TIMING };
+    if (v === undefined) return out;
+    if (v.defaultPullTime !== undefined) out.defaultPullMs = parseDuration(v.defaultPullTime);
+    if (v.containerStartTime !== undefined) out.containerStartMs = parseDuration(v.containerStartTime);
+    if (v.heartbeatInterval !== undefined) out.heartbeatIntervalMs = parseDuration(v.heartbeatInterval);
+    if (v.podShutdownTime !== undefined) out.podShutdownMs = parseDuration(v.podShutdownTime);
+    return out;
+  }
+
+  private metrics(raw: unknown): MetricsConfig {
+    const v = this.parsed(MetricsSchema, raw ?? {});
+    return {
+      intervalMs: v?.interval !== undefined ? parseDuration(v.interval) : DEFAULT_METRICS_CONFIG.intervalMs,
+    };
+  }
+
+  // ------------------------------------------------------------ timeline
+
+  private timeline(
+    list: unknown,
+    place: Place,
+    durationMs: number | undefined,
+    nodes: Node[],
+    pools: NodePool[],
+  ): TimelineAction[] {
+    if (!Array.isArray(list)) return [];
+    const entries: { action: TimelineAction; place: Place }[] = [];
+    list.forEach((raw, i) => {
+      const itemPlace = this.at(place, i);
+      const item = this.parsed(TimelineItemSchema, raw);
+      if (item === undefined) return;
+      const at = parseDuration(item.at);
+      const source = this.sourceRef(itemPlace);
+      const push = (action: TimelineAction) => entries.push({ action, place: itemPlace });
+      if (durationMs !== undefined && at > durationMs) {
+        this.warn(
+          this.at(itemPlace, 'at'),
+          `${item.action} at ${formatDuration(at)} is after the end of the run (${formatDuration(durationMs)})`,
+          'it will never happen; raise spec.duration or move the action',
+        );
+      }
+      switch (item.action) {
+        case 'scale':
+        case 'setImage':
+        case 'delete': {
+          const target = resolveTarget(item.target, item.namespace);
+          if (item.namespace !== undefined && !isNamespaced(target.kind)) {
+            this.warn(
+              this.at(itemPlace, 'namespace'),
+              `namespace is ignored: ${target.kind} is cluster-scoped`,
+              'remove the namespace field',
+            );
+          }
+          if (item.action === 'scale') push({ at, source, action: 'scale', target, replicas: item.replicas });
+          else if (item.action === 'setImage')
+            push({ at, source, action: 'setImage', target, container: item.container, image: item.image });
+          else push({ at, source, action: 'delete', target });
+          break;
+        }
+        case 'failNode':
+        case 'recoverNode':
+          push({ at, source, action: item.action, node: item.node });
+          break;
+        case 'addNodes': {
+          if (!pools.some((p) => p.name === item.pool)) {
+            const known = pools.map((p) => p.name);
+            this.error(
+              this.at(itemPlace, 'pool'),
+              `unknown pool ${JSON.stringify(item.pool)}`,
+              known.length > 0 ? `pools: ${known.join(', ')}` : 'define it under spec.cluster.pools',
+            );
+            break;
+          }
+          push({ at, source, action: 'addNodes', pool: item.pool, count: item.count });
+          break;
+        }
+        case 'apply': {
+          if ((item.object === undefined) === (item.file === undefined)) {
+            this.error(
+              item.object === undefined ? itemPlace : this.at(itemPlace, 'file'),
+              item.object === undefined
+                ? 'apply needs an object or a file'
+                : 'apply takes an object or a file, not both',
+              'e.g. object: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}} or file: manifests/x.yaml',
+            );
+            break;
+          }
+          const entry = item.file !== undefined ? { file: item.file } : item.object;
+          const entryPlace = item.file !== undefined ? itemPlace : this.at(itemPlace, 'object');
+          for (const ref of this.expand(entry, entryPlace)) {
+            const obj = this.normalize(ref);
+            if (obj !== undefined) push({ at, source, action: 'apply', object: obj });
+          }
+          break;
+        }
+      }
+    });
+    // Stable: equal times keep file order.
+    entries.sort((a, b) => a.action.at - b.action.at);
+    this.checkNodeNames(entries, nodes, pools);
+    return entries.map((e) => e.action);
+  }
+
+  /** Warns about failNode/recoverNode of a node no part of the scenario creates by then. */
+  private checkNodeNames(
+    entries: { action: TimelineAction; place: Place }[],
+    nodes: Node[],
+    pools: NodePool[],
+  ): void {
+    const named = new Set(nodes.map((n) => n.metadata.name));
+    // Pool nodes are <prefix>-1 .. <prefix>-<count>; addNodes continues the numbering.
+    const counts = new Map(pools.map((p) => [p.name, p.count]));
+    const exists = (name: string) =>
+      named.has(name) || pools.some((p) => poolIndex(p.namePrefix, name) <= counts.get(p.name)!);
+    for (const { action, place } of entries) {
+      if (action.action === 'addNodes') {
+        counts.set(action.pool, counts.get(action.pool)! + action.count);
+      } else if (action.action === 'apply' && action.object.kind === 'Node') {
+        named.add(action.object.metadata.name);
+      } else if ((action.action === 'failNode' || action.action === 'recoverNode') && !exists(action.node)) {
+        const some = [...named];
+        for (const p of pools) {
+          for (let n = 1; n <= counts.get(p.name)! && some.length < 6; n++) some.push(`${p.namePrefix}-${n}`);
+        }
+        this.warn(
+          this.at(place, 'node'),
+          `no node named ${JSON.stringify(action.node)} exists at ${formatDuration(action.at)}`,
+          some.length === 0
+            ? 'the scenario defines no nodes by then'
+            : `nodes then: ${some.slice(0, 5).join(', ')}${some.length > 5 ? ', ...' : ''}`,
+        );
+      }
+    }
+  }
+}
+
+/** n if `name` is `${prefix}-${n}` for a positive integer n written without leading zeros, else Infinity. */
+function poolIndex(prefix: string, name: string): number {
+  if (!name.startsWith(`${prefix}-`)) return Number.POSITIVE_INFINITY;
+  const rest = name.slice(prefix.length + 1);
+  return /^[1-9]\d*$/.test(rest) ? Number(rest) : Number.POSITIVE_INFINITY;
+}
+
+function check(text: string, file: string, readFile: ReadFile, options: LoadOptions): CheckResult {
+  const loader = new Loader(text, file, readFile);
+  const spec = loader.run();
+  const diagnostics = sortDiagnostics(loader.diagnostics, [file]);
+  if (spec !== undefined && options.seed !== undefined) spec.seed = options.seed;
+  return spec === undefined ? { diagnostics } : { spec, diagnostics };
+}
+
+/**
+ * Checks a scenario given as text and returns every diagnostic, plus the spec when there are no
+ * errors. `file` is the name used in diagnostics and the base for `file:` references, which are
+ * read with `readFile` (default: the file system).
+ */
+export function checkScenario(
+  text: string,
+  file: string,
+  readFile: ReadFile = defaultReadFile,
+  options: LoadOptions = {},
+): CheckResult {
+  return check(text, file, readFile, options);
+}
+
+function split(result: CheckResult): LoadResult {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
+  if (errors.length > 0 || result.spec === undefined) throw new ScenarioError(errors, warnings);
+  return { spec: result.spec, warnings };
+}
+
+/** Parses a scenario given as text; throws ScenarioError listing every error. */
+export function parseScenario(
+  text: string,
+  file: string,
+  readFile: ReadFile = defaultReadFile,
+  options: LoadOptions = {},
+): LoadResult {
+  return split(check(text, file, readFile, options));
+}
+
+async function readMain(file: string): Promise<string | Diagnostic> {
+  try {
+    return await readFileAsync(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    return {
+      severity: 'error',
+      file,
+      line: 1,
+      col: 1,
+      message:
+        code === 'ENOENT' ? 'scenario file not found' : `cannot read scenario file: ${(e as Error).message}`,
+    };
+  }
+}
+
+/** Loads a scenario file; throws ScenarioError listing every error. */
+export async function loadScenario(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const text = await readMain(file);
+  if (typeof text !== 'string') throw new ScenarioError([text]);
+  return parseScenario(text, file, defaultReadFile, options);
+}
+
+/** Every diagnostic (errors and warnings) for a scenario file; never throws for user mistakes. */
+export async function validateScenarioFile(file: string): Promise<Diagnostic[]> {
+  const text = await readMain(file);
+  if (typeof text !== 'string') return [text];
+  return check(text, file, defaultReadFile, {}).diagnostics;
+}

@@ -1,0 +1,268 @@
+// The shape of a scenario file (format v1, apiVersion kubesim.io/v1alpha1). Structure only:
+// Kubernetes manifests inside are loose objects here and are checked by normalizeManifest, and the
+// loader (load.ts) does the checks that need more than one field (files, names, duplicates).
+// docs/scenario.schema.json is generated from ScenarioSchema (npm run schema).
+
+import { z } from 'zod';
+import { isNegative, parseQuantity, QuantityError } from '../api/quantity.js';
+import { DurationError, parseDuration } from '../api/duration.js';
+import { closest } from './suggest.js';
+import { checkTarget } from './targets.js';
+
+export const SCENARIO_API_VERSION = 'kubesim.io/v1alpha1';
+export const SCENARIO_KIND = 'Scenario';
+
+// ---------------------------------------------------------------- scalars
+
+const DURATION_DESCRIPTION =
+  'Go-style duration ("90s", "5m", "1h30m", "1.5h", "300ms") or an integer number of milliseconds';
+
+// A union of string and number whose own error (used when the value is neither) is
+// "expectation (hint)"; the contents are checked by parseDuration so messages say what is valid.
+export const DurationSchema = z
+  .union(
+    [
+      z.string().meta({ pattern: '^\\+?([0-9]*(\\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h))+$|^\\+?0$' }),
+      z.number().meta({ type: 'integer', minimum: 0 }),
+    ],
+    { error: 'expected a duration (e.g. "90s", "5m", "1h30m", or an integer number of milliseconds)' },
+  )
+  .superRefine((v, ctx) => {
+    try {
+      parseDuration(v);
+    } catch (e) {
+      if (!(e instanceof DurationError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.reason, params: { hint: e.hint } });
+    }
+  })
+  .meta({ description: DURATION_DESCRIPTION });
+
+/** Splits "invalid quantity "x" (use ...)" into message and hint. */
+export function splitHint(message: string): { message: string; hint?: string } {
+  const m = /^(.*?) \(([^()]*)\)$/s.exec(message);
+  return m ? { message: m[1]!, hint: m[2]! } : { message };
+}
+
+export const QuantitySchema = z
+  .union([z.string(), z.number()], { error: 'expected a quantity (e.g. "500m", "4", "16Gi")' })
+  .superRefine((v, ctx) => {
+    try {
+      if (isNegative(parseQuantity(v))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `quantity ${JSON.stringify(String(v))} must not be negative`,
+        });
+      }
+    } catch (e) {
+      if (!(e instanceof QuantityError)) throw e;
+      const { message, hint } = splitHint(e.message);
+      ctx.addIssue({ code: 'custom', message, params: { hint } });
+    }
+  })
+  .meta({ description: 'Kubernetes quantity, e.g. "500m", "4", "16Gi", "1e3"' });
+
+const NonNegativeInt = z.int().min(0);
+const Name = z.string().min(1);
+
+export const ResourceListSchema = z
+  .record(z.string().min(1), QuantitySchema)
+  .meta({ description: 'Resource name to quantity, e.g. {cpu: "4", memory: 16Gi, pods: "110"}' });
+
+const LabelsSchema = z.record(z.string().min(1), z.string()).meta({ description: 'Label key to value' });
+
+export const FileRefSchema = z
+  .strictObject({
+    file: Name.meta({ description: 'Path relative to the scenario file' }),
+  })
+  .meta({ description: 'Read from another file, relative to the scenario file' });
+
+export const ManifestSchema = z.looseObject({}).meta({
+  description:
+    'A Kubernetes manifest (apiVersion, kind, metadata, spec, ...), checked as the API server would',
+});
+
+const ManifestOrFile = z.union([FileRefSchema, ManifestSchema]);
+
+export const TaintSchema = z.strictObject({
+  key: Name,
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+});
+
+// ---------------------------------------------------------------- cluster
+
+export const NodePoolSchema = z.strictObject({
+  name: Name.meta({ description: 'Pool name, referenced by addNodes' }),
+  namePrefix: Name.optional().meta({
+    description: 'Nodes are named <namePrefix>-<n>, n from 1; default: the pool name',
+  }),
+  count: NonNegativeInt.meta({ description: 'Nodes created at t=0' }),
+  allocatable: ResourceListSchema,
+  capacity: ResourceListSchema.optional().meta({ description: 'Default: allocatable' }),
+  labels: LabelsSchema.optional(),
+  taints: z.array(TaintSchema).optional(),
+  zones: z
+    .array(Name)
+    .optional()
+    .meta({ description: 'Nodes are spread round-robin over these zones (topology.kubernetes.io/zone)' }),
+  region: Name.optional().meta({ description: 'Label topology.kubernetes.io/region' }),
+  images: z
+    .array(Name)
+    .optional()
+    .meta({ description: 'Images present on the nodes at start (no pull needed)' }),
+});
+
+export const ClusterSchema = z.strictObject({
+  nodes: z
+    .array(ManifestOrFile)
+    .optional()
+    .meta({ description: 'v1 Node manifests with status.allocatable' }),
+  pools: z.array(NodePoolSchema).optional(),
+});
+
+// ---------------------------------------------------------------- scheduler, timing
+
+export const SchedulerConfigSchema = z
+  .looseObject({
+    apiVersion: z.string().startsWith('kubescheduler.config.k8s.io/'),
+    kind: z.literal('KubeSchedulerConfiguration'),
+  })
+  .meta({ description: 'Inline KubeSchedulerConfiguration' });
+
+export const SchedulerSchema = z
+  .union([Name.meta({ description: 'Preset name' }), FileRefSchema, SchedulerConfigSchema])
+  .meta({
+    description: 'Preset name, inline KubeSchedulerConfiguration, or {file: path}; default: "default"',
+  });
+
+export const ImageSchema = z.strictObject({
+  pullTime: DurationSchema,
+  sizeBytes: QuantitySchema.optional(),
+});
+
+export const KubeletSchema = z.strictObject({
+  defaultPullTime: DurationSchema.optional().meta({
+    description: 'Pull time for images not in spec.images; default 5s',
+  }),
+  containerStartTime: DurationSchema.optional().meta({
+    description: 'Image present to container running; default 1s',
+  }),
+  heartbeatInterval: DurationSchema.optional().meta({ description: 'Node status/lease period; default 10s' }),
+  podShutdownTime: DurationSchema.optional().meta({
+    description: 'Containers exit this long after SIGTERM (capped by the grace period); default 1s',
+  }),
+});
+
+export const MetricsSchema = z.strictObject({
+  interval: DurationSchema.optional().meta({ description: 'Sampling period of timeseries.csv; default 10s' }),
+});
+
+// ---------------------------------------------------------------- timeline
+
+export const ACTION_NAMES = [
+  'scale',
+  'setImage',
+  'failNode',
+  'recoverNode',
+  'addNodes',
+  'apply',
+  'delete',
+] as const;
+
+function targetFor(action: string) {
+  return z
+    .string()
+    .superRefine((t, ctx) => {
+      const problem = checkTarget(t, action, closest);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
+      }
+    })
+    .meta({ description: '<kind>/<name>, kubectl-style kind names, e.g. deployment/ghost, sts/web' });
+}
+
+const At = DurationSchema.meta({ description: 'When the action happens, from the start of the run' });
+const Namespace = Name.optional().meta({ description: 'Namespace of the target; default "default"' });
+
+export const TimelineItemSchema = z.discriminatedUnion('action', [
+  z.strictObject({
+    at: At,
+    action: z.literal('scale'),
+    target: targetFor('scale'),
+    namespace: Namespace,
+    replicas: NonNegativeInt,
+  }),
+  z.strictObject({
+    at: At,
+    action: z.literal('setImage'),
+    target: targetFor('setImage'),
+    namespace: Namespace,
+    container: Name,
+    image: Name,
+  }),
+  z.strictObject({ at: At, action: z.literal('failNode'), node: Name }),
+  z.strictObject({ at: At, action: z.literal('recoverNode'), node: Name }),
+  z.strictObject({ at: At, action: z.literal('addNodes'), pool: Name, count: NonNegativeInt }),
+  z.strictObject({
+    at: At,
+    action: z.literal('apply'),
+    object: ManifestSchema.optional(),
+    file: Name.optional().meta({
+      description: 'Manifest file (one or more documents), relative to the scenario file',
+    }),
+  }),
+  z.strictObject({
+    at: At,
+    action: z.literal('delete'),
+    target: targetFor('delete'),
+    namespace: Namespace,
+  }),
+]);
+
+export type TimelineItem = z.infer<typeof TimelineItemSchema>;
+
+// ---------------------------------------------------------------- document
+
+export const ScenarioSpecSchema = z.strictObject({
+  seed: NonNegativeInt.optional().meta({ description: 'Seed of every random stream; default 1', default: 1 }),
+  duration: DurationSchema.meta({ description: 'Simulated time to run' }),
+  cluster: ClusterSchema.optional(),
+  objects: z.array(ManifestOrFile).optional().meta({
+    description: 'Objects created at t=0: manifests inline or {file: path} (multi-document, kind: List)',
+  }),
+  scheduler: SchedulerSchema.optional(),
+  images: z
+    .record(Name, ImageSchema)
+    .optional()
+    .meta({ description: 'Pull time and size per image reference' }),
+  kubelet: KubeletSchema.optional(),
+  metrics: MetricsSchema.optional(),
+  timeline: z.array(TimelineItemSchema).optional(),
+});
+
+export const ScenarioSchema = z
+  .strictObject({
+    apiVersion: z.literal(SCENARIO_API_VERSION),
+    kind: z.literal(SCENARIO_KIND),
+    metadata: z.strictObject({
+      name: Name,
+      description: z.string().optional(),
+    }),
+    spec: ScenarioSpecSchema,
+  })
+  .meta({ title: 'kubesim scenario', description: 'A kubesim scenario file (format v1)' });
+
+export type ScenarioDocument = z.infer<typeof ScenarioSchema>;
+
+/** The JSON Schema written to docs/scenario.schema.json. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ScenarioSchema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** The exact text of docs/scenario.schema.json. */
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
