@@ -12,7 +12,9 @@ const cases: { name: string; file: string; env?: Record<string, string>; target:
   { name: 'cluster-1k', file: 'cluster.ts', env: { NODES: '1000', PODS: '30000' }, target: '< 15 s wall' },
 ];
 
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+);
 for (const c of cases) {
   if (only.length > 0 && !only.includes(c.name)) continue;
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'cases', c.file)], {

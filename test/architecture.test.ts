@@ -62,7 +62,8 @@ describe('architecture', () => {
       readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, i) => {
-          if (/Math\.random|Date\.now|performance\.now|new Date\(/.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
+          if (/Math\.random|Date\.now|performance\.now|new Date\(/.test(line))
+            hits.push(`${rel}:${i + 1}: ${line.trim()}`);
         });
     }
     expect(hits).toEqual([]);

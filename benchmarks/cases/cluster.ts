@@ -25,7 +25,13 @@ for (let i = 0; i < DEPLOYMENTS; i++) {
       template: {
         metadata: { labels: { app: name } },
         spec: {
-          containers: [{ name: 'app', image: `example/app-${i % 10}:1`, resources: { requests: { cpu: '100m', memory: '256Mi' } } }],
+          containers: [
+            {
+              name: 'app',
+              image: `example/app-${i % 10}:1`,
+              resources: { requests: { cpu: '100m', memory: '256Mi' } },
+            },
+          ],
           restartPolicy: 'Always',
           terminationGracePeriodSeconds: 30,
           schedulerName: 'default-scheduler',

@@ -13,7 +13,9 @@ export interface Issue {
 }
 
 export function error(path: IssuePath, message: string, hint?: string): Issue {
-  return hint === undefined ? { severity: 'error', path, message } : { severity: 'error', path, message, hint };
+  return hint === undefined
+    ? { severity: 'error', path, message }
+    : { severity: 'error', path, message, hint };
 }
 
 export function warning(path: IssuePath, message: string, hint?: string): Issue {

@@ -33,7 +33,8 @@ export function podRequests(pod: Pod): ResourceAmounts {
   for (const c of pod.spec.initContainers ?? []) {
     for (const [n, v] of containerRequests(c)) if (v > (sum.get(n) ?? 0)) sum.set(n, v);
   }
-  if (pod.spec.overhead) for (const [n, q] of Object.entries(pod.spec.overhead)) add(sum, n, resourceAmount(n, q));
+  if (pod.spec.overhead)
+    for (const [n, q] of Object.entries(pod.spec.overhead)) add(sum, n, resourceAmount(n, q));
   cache.set(pod.spec, sum);
   return sum;
 }

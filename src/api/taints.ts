@@ -19,7 +19,10 @@ export function toleratesTaint(t: Toleration, taint: Taint): boolean {
   return (t.value ?? '') === (taint.value ?? '');
 }
 
-export function tolerationsTolerateTaint(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
+export function tolerationsTolerateTaint(
+  tolerations: readonly Toleration[] | undefined,
+  taint: Taint,
+): boolean {
   if (tolerations === undefined) return false;
   for (const t of tolerations) if (toleratesTaint(t, taint)) return true;
   return false;
@@ -32,7 +35,8 @@ export function findUntoleratedTaint(
   filter: (taint: Taint) => boolean,
 ): Taint | undefined {
   if (taints === undefined) return undefined;
-  for (const taint of taints) if (filter(taint) && !tolerationsTolerateTaint(tolerations, taint)) return taint;
+  for (const taint of taints)
+    if (filter(taint) && !tolerationsTolerateTaint(tolerations, taint)) return taint;
   return undefined;
 }
 

@@ -378,7 +378,10 @@ export interface StatefulSet extends KubeObject {
     revisionHistoryLimit?: number;
     minReadySeconds?: number;
     ordinals?: { start?: number };
-    persistentVolumeClaimRetentionPolicy?: { whenDeleted?: 'Retain' | 'Delete'; whenScaled?: 'Retain' | 'Delete' };
+    persistentVolumeClaimRetentionPolicy?: {
+      whenDeleted?: 'Retain' | 'Delete';
+      whenScaled?: 'Retain' | 'Delete';
+    };
   };
   status?: Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 // Errors a user can cause end the process with exit code 2 and one line per problem; anything
 // else is a bug in kubesim (exit code 1, with the stack, so it can be reported).
 
-import { ScenarioError, formatDiagnostic } from '../scenario/diagnostics.js';
+import { formatDiagnostic, ScenarioError } from '../scenario/diagnostics.js';
 import { UnknownSchedulerError } from '../sim/simulation.js';
 
 export class UsageError extends Error {}

@@ -37,12 +37,16 @@ export function formatRunSummary(result: SimulationResult, wallMs: number | null
     `${pc.bold(`kubesim ${s.kubesimVersion}`)} · ${s.scenario} · seed ${s.seed} · scheduler ${s.scheduler}`,
   );
   const wall = wallMs === null ? '' : ` in ${(wallMs / 1000).toFixed(2)} s`;
-  lines.push(`simulated ${ms(s.simulatedDurationMs)}${wall} (${num(s.eventCount)} events, ${num(s.storeChanges)} API changes)`);
+  lines.push(
+    `simulated ${ms(s.simulatedDurationMs)}${wall} (${num(s.eventCount)} events, ${num(s.storeChanges)} API changes)`,
+  );
   lines.push(
     `pods: ${num(m.pods_created)} created, ${num(m.pods_scheduled)} scheduled, ${num(m.pods_unscheduled_at_end)} pending at end; ` +
       `scheduling latency p50 ${ms(m.scheduling_latency_ms_p50)} p95 ${ms(m.scheduling_latency_ms_p95)} p99 ${ms(m.scheduling_latency_ms_p99)}`,
   );
-  lines.push(`allocation peak: cpu ${pct(m.cpu_allocated_ratio_peak)}, memory ${pct(m.memory_allocated_ratio_peak)}; nodes at end ${num(m.nodes_at_end)}`);
+  lines.push(
+    `allocation peak: cpu ${pct(m.cpu_allocated_ratio_peak)}, memory ${pct(m.memory_allocated_ratio_peak)}; nodes at end ${num(m.nodes_at_end)}`,
+  );
   const workloads = (m.workloads ?? {}) as Record<string, WorkloadSummary>;
   for (const [name, w] of Object.entries(workloads)) {
     lines.push(`deployment ${name}: desired ${num(w.desired)}`);

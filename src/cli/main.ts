@@ -3,7 +3,7 @@
 
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { KUBESIM_VERSION } from '../version.js';
-import { reportError, type Io } from './errors.js';
+import { type Io, reportError } from './errors.js';
 import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
 

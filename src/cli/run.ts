@@ -6,7 +6,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { createLineSink, writeOutputs } from '../metrics/writers.js';
 import { formatDiagnostic } from '../scenario/diagnostics.js';
 import { loadScenario } from '../scenario/load.js';
-import { simulate, type SimulateOptions } from '../sim/simulation.js';
+import { type SimulateOptions, simulate } from '../sim/simulation.js';
 import type { Io } from './errors.js';
 import { formatRunSummary } from './format.js';
 import { parseSeed } from './options.js';

@@ -20,7 +20,9 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
         if (spec === undefined) failed = true;
         else {
           const nodes = spec.nodes.length + spec.pools.reduce((n, p) => n + p.count, 0);
-          io.out(`${file}: ok (${nodes} nodes, ${spec.objects.length} objects, ${spec.timeline.length} timeline actions)`);
+          io.out(
+            `${file}: ok (${nodes} nodes, ${spec.objects.length} objects, ${spec.timeline.length} timeline actions)`,
+          );
         }
       }
       if (failed) setExit(2);
@@ -33,7 +35,9 @@ async function checkScenarioFile(file: string): Promise<CheckResult> {
     text = await readFile(file, 'utf8');
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    const message = missing ? 'scenario file not found' : `cannot read scenario file: ${(e as Error).message}`;
+    const message = missing
+      ? 'scenario file not found'
+      : `cannot read scenario file: ${(e as Error).message}`;
     return { diagnostics: [{ severity: 'error', file, line: 1, col: 1, message }] };
   }
   return checkScenario(text, file);

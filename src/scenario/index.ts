@@ -1,5 +1,6 @@
 // The scenario layer: YAML scenario files to SimulationSpec, with file:line:col diagnostics.
 
+export { DurationError, formatDuration, parseDuration } from '../api/duration.js';
 export {
   type Diagnostic,
   formatDiagnostic,
@@ -7,7 +8,6 @@ export {
   type Severity,
   sortDiagnostics,
 } from './diagnostics.js';
-export { DurationError, formatDuration, parseDuration } from '../api/duration.js';
 export {
   type CheckResult,
   checkScenario,

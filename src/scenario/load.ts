@@ -14,6 +14,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { z } from 'zod';
+import { formatDuration, parseDuration } from '../api/duration.js';
 import type { Issue } from '../api/issue.js';
 import { isNamespaced } from '../api/kinds.js';
 import { normalizeManifest, objectKey } from '../api/manifest.js';
@@ -31,7 +32,6 @@ import {
   type TimelineAction,
 } from '../sim/spec.js';
 import { type Diagnostic, ScenarioError, type Severity, sortDiagnostics } from './diagnostics.js';
-import { formatDuration, parseDuration } from '../api/duration.js';
 import { errorMessage, errorPosition, locate, type YamlPath } from './locate.js';
 import {
   FileRefSchema,

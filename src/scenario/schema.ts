@@ -4,8 +4,8 @@
 // docs/scenario.schema.json is generated from ScenarioSchema (npm run schema).
 
 import { z } from 'zod';
-import { isNegative, parseQuantity, QuantityError } from '../api/quantity.js';
 import { DurationError, parseDuration } from '../api/duration.js';
+import { isNegative, parseQuantity, QuantityError } from '../api/quantity.js';
 import { closest } from './suggest.js';
 import { checkTarget } from './targets.js';
 

@@ -15,7 +15,8 @@ export function buildPoolNode(pool: NodePool, index: number): Node {
     'kubernetes.io/arch': 'amd64',
     [POOL_LABEL]: pool.name,
   };
-  if (pool.zones.length > 0) labels['topology.kubernetes.io/zone'] = pool.zones[(index - 1) % pool.zones.length]!;
+  if (pool.zones.length > 0)
+    labels['topology.kubernetes.io/zone'] = pool.zones[(index - 1) % pool.zones.length]!;
   if (pool.region !== undefined) labels['topology.kubernetes.io/region'] = pool.region;
   Object.assign(labels, pool.labels);
   const node: Node = {

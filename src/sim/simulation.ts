@@ -3,9 +3,9 @@
 // point that the CLI, tests and notebooks share.
 
 import type { KubeObject, Node, Pod } from '../api/types.js';
+import { type Controller, InformerFactory, makeControllerContext } from '../controllers/context.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
-import { type Controller, InformerFactory, makeControllerContext } from '../controllers/context.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
@@ -108,7 +108,8 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
     new TaintEvictionController(ctx('taint-eviction-controller')),
   ];
-  const schedulerName = options.scheduler ?? (typeof spec.scheduler === 'string' ? spec.scheduler : 'default');
+  const schedulerName =
+    options.scheduler ?? (typeof spec.scheduler === 'string' ? spec.scheduler : 'default');
   const scheduler = makeScheduler(schedulerName, {
     engine,
     client: new Client(store, 'default-scheduler'),
@@ -138,7 +139,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       return;
     }
     for (let i = 0; i < count; i++) {
-      const index = (poolNext.get(poolName) ?? 1);
+      const index = poolNext.get(poolName) ?? 1;
       poolNext.set(poolName, index + 1);
       addNode(buildPoolNode(pool, index), pool.images);
     }
@@ -208,7 +209,11 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
 }
 
 /** Runs in slices so long runs can report progress; slicing does not change event order. */
-function runWithProgress(engine: Engine, durationMs: number, onProgress?: (t: number, d: number) => void): void {
+function runWithProgress(
+  engine: Engine,
+  durationMs: number,
+  onProgress?: (t: number, d: number) => void,
+): void {
   if (onProgress === undefined) {
     engine.run(durationMs);
     return;

@@ -31,7 +31,8 @@ function describe(t: ObjectTarget): string {
 
 export function runAction(action: TimelineAction, env: TimelineEnv): void {
   const { client } = env;
-  const missing = (what: string) => env.warn(`${action.action}: ${what} not found; action skipped`, action.source);
+  const missing = (what: string) =>
+    env.warn(`${action.action}: ${what} not found; action skipped`, action.source);
   try {
     switch (action.action) {
       case 'apply': {
@@ -43,7 +44,11 @@ export function runAction(action: TimelineAction, env: TimelineEnv): void {
         }
         const existing = client.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
         if (existing === undefined) client.create(obj);
-        else client.update({ ...obj, metadata: { ...obj.metadata, resourceVersion: existing.metadata.resourceVersion } });
+        else
+          client.update({
+            ...obj,
+            metadata: { ...obj.metadata, resourceVersion: existing.metadata.resourceVersion },
+          });
         return;
       }
       case 'delete': {
@@ -52,23 +57,39 @@ export function runAction(action: TimelineAction, env: TimelineEnv): void {
           if (!env.removeNode(t.name)) missing(describe(t));
           return;
         }
-        if (client.get(t.kind, t.namespace, t.name) === undefined) return missing(describe(t));
+        if (client.get(t.kind, t.namespace, t.name) === undefined) {
+          missing(describe(t));
+          return;
+        }
         client.delete(t.kind, t.namespace, t.name);
         return;
       }
       case 'scale': {
         const t = action.target;
         const obj = client.get<KubeObject & { spec: { replicas?: number } }>(t.kind, t.namespace, t.name);
-        if (obj === undefined) return missing(describe(t));
+        if (obj === undefined) {
+          missing(describe(t));
+          return;
+        }
         client.update({ ...obj, spec: { ...obj.spec, replicas: action.replicas } });
         return;
       }
       case 'setImage': {
         const t = action.target;
-        const obj = client.get<KubeObject & { spec: PodSpec | { template: PodTemplateSpec } }>(t.kind, t.namespace, t.name);
-        if (obj === undefined) return missing(describe(t));
+        const obj = client.get<KubeObject & { spec: PodSpec | { template: PodTemplateSpec } }>(
+          t.kind,
+          t.namespace,
+          t.name,
+        );
+        if (obj === undefined) {
+          missing(describe(t));
+          return;
+        }
         const updated = withImage(obj, action.container, action.image);
-        if (updated === undefined) return missing(`container "${action.container}" in ${describe(t)}`);
+        if (updated === undefined) {
+          missing(`container "${action.container}" in ${describe(t)}`);
+          return;
+        }
         client.update(updated);
         return;
       }
@@ -101,7 +122,10 @@ function withImage<T extends KubeObject>(obj: T, container: string, image: strin
   if (spec.template !== undefined) {
     const containers = replace(spec.template.spec.containers);
     if (containers === undefined) return undefined;
-    return { ...obj, spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, containers } } } };
+    return {
+      ...obj,
+      spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, containers } } },
+    };
   }
   if (spec.containers === undefined) return undefined;
   const containers = replace(spec.containers);

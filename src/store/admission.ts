@@ -109,7 +109,9 @@ export const podDefaults: AdmissionPlugin = (obj) => {
   ) {
     return defaultPod(pod);
   }
-  return spec.enableServiceLinks === undefined ? { ...pod, spec: { ...spec, enableServiceLinks: true } } : pod;
+  return spec.enableServiceLinks === undefined
+    ? { ...pod, spec: { ...spec, enableServiceLinks: true } }
+    : pod;
 };
 
 function needsPodOnlyDefaults(c: Container): boolean {

@@ -8,7 +8,7 @@ describe('EventQueue', () => {
     'pops in (time, insertion order) order',
     (times) => {
       const q = new EventQueue(4);
-      times.forEach((t, i) => q.push(t, () => {}, i));
+      for (const [i, t] of times.entries()) q.push(t, () => {}, i);
       const popped: { t: number; i: number }[] = [];
       for (let slot = q.popSlot(); slot !== -1; slot = q.popSlot()) {
         popped.push({ t: q.timeOf(slot), i: q.takeArg(slot) as number });

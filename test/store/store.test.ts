@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Deployment, KubeObject, Pod } from '../../src/api/types.js';
 import { Engine } from '../../src/engine/engine.js';
 import { Client } from '../../src/store/client.js';
-import { ApiError, isConflict } from '../../src/store/errors.js';
+import { type ApiError, isConflict } from '../../src/store/errors.js';
 import { Informer } from '../../src/store/informer.js';
 import { Store } from '../../src/store/store.js';
 import type { WatchEvent } from '../../src/store/watch.js';
@@ -47,8 +47,14 @@ describe('Store', () => {
   });
 
   test('generateName adds a seeded 5-character suffix', () => {
-    const a = setup().client.create({ ...pod(''), metadata: { name: '', generateName: 'web-', namespace: 'default' } });
-    const b = setup().client.create({ ...pod(''), metadata: { name: '', generateName: 'web-', namespace: 'default' } });
+    const a = setup().client.create({
+      ...pod(''),
+      metadata: { name: '', generateName: 'web-', namespace: 'default' },
+    });
+    const b = setup().client.create({
+      ...pod(''),
+      metadata: { name: '', generateName: 'web-', namespace: 'default' },
+    });
     expect(a.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     expect(b.metadata.name).toBe(a.metadata.name);
   });
@@ -74,9 +80,17 @@ describe('Store', () => {
     const { client } = setup();
     const d = client.create(deployment(2));
     const withStatus = client.updateStatus({ ...d, status: { replicas: 2 } });
-    const updated = client.update({ ...withStatus, spec: { ...withStatus.spec, replicas: 4 }, status: { replicas: 99 } });
+    const updated = client.update({
+      ...withStatus,
+      spec: { ...withStatus.spec, replicas: 4 },
+      status: { replicas: 99 },
+    });
     expect(updated.status).toEqual({ replicas: 2 });
-    const s2 = client.updateStatus({ ...updated, spec: { ...updated.spec, replicas: 1 }, status: { replicas: 4 } });
+    const s2 = client.updateStatus({
+      ...updated,
+      spec: { ...updated.spec, replicas: 1 },
+      status: { replicas: 4 },
+    });
     expect(s2.spec.replicas).toBe(4);
     expect(s2.status).toEqual({ replicas: 4 });
   });
@@ -93,14 +107,28 @@ describe('Store', () => {
     expect(left.metadata.deletionTimestamp).toBe(31_000);
     expect(left.metadata.deletionGracePeriodSeconds).toBe(30);
     // A second delete with a longer grace period does not extend the deadline.
-    expect((client.delete('Pod', 'default', 'bound', { gracePeriodSeconds: 60 }) as Pod).metadata.deletionTimestamp).toBe(31_000);
+    expect(
+      (client.delete('Pod', 'default', 'bound', { gracePeriodSeconds: 60 }) as Pod).metadata
+        .deletionTimestamp,
+    ).toBe(31_000);
     expect(client.delete('Pod', 'default', 'bound', { gracePeriodSeconds: 0 })).toBeUndefined();
-    expect(events.map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+    expect(events.map((e) => e.type)).toEqual([
+      'ADDED',
+      'DELETED',
+      'ADDED',
+      'MODIFIED',
+      'MODIFIED',
+      'DELETED',
+    ]);
   });
 
   test('objects with finalizers stay until the last finalizer is removed', () => {
     const { store, client } = setup();
-    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default', finalizers: ['x'] } };
+    const cm: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'default', finalizers: ['x'] },
+    };
     client.create(cm);
     const marked = client.delete('ConfigMap', 'default', 'c')!;
     expect(marked.metadata.deletionTimestamp).toBeDefined();
@@ -113,24 +141,48 @@ describe('Store', () => {
     const p = client.create(pod('p'));
     const bound = client.bind(p, 'node-1');
     expect(bound.spec.nodeName).toBe('node-1');
-    expect(bound.status?.conditions).toEqual([{ type: 'PodScheduled', status: 'True', lastTransitionTime: 0 }]);
+    expect(bound.status?.conditions).toEqual([
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: 0 },
+    ]);
     expect(() => client.bind(p, 'node-2')).toThrow(/already assigned/);
   });
 
   test('admission adds 300 s not-ready/unreachable tolerations and resolves priority classes', () => {
     const { client } = setup();
-    client.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 } as KubeObject);
+    client.create({
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'high' },
+      value: 1000,
+    } as KubeObject);
     const p = client.create(pod('p', { priorityClassName: 'high' }));
     expect(p.spec.priority).toBe(1000);
     expect(p.spec.tolerations).toEqual([
-      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      {
+        key: 'node.kubernetes.io/not-ready',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
     ]);
-    expect(() => client.create(pod('q', { priorityClassName: 'missing' }))).toThrow(/no PriorityClass with name missing/);
-    const own = client.create(
-      pod('r', { tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }] }),
+    expect(() => client.create(pod('q', { priorityClassName: 'missing' }))).toThrow(
+      /no PriorityClass with name missing/,
     );
-    expect(own.spec.tolerations?.map((t) => t.key)).toEqual(['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready']);
+    const own = client.create(
+      pod('r', {
+        tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }],
+      }),
+    );
+    expect(own.spec.tolerations?.map((t) => t.key)).toEqual([
+      'node.kubernetes.io/unreachable',
+      'node.kubernetes.io/not-ready',
+    ]);
   });
 
   test('stored objects are immutable snapshots', () => {
