@@ -2,7 +2,12 @@
 // all created at t=0 and run for an hour of simulated time (pods start, become ready, stay).
 import type { KubeObject } from '../../src/api/types.js';
 import { simulate } from '../../src/sim/simulation.js';
-import { DEFAULT_KUBELET_TIMING, DEFAULT_METRICS_CONFIG, type SimulationSpec } from '../../src/sim/spec.js';
+import {
+  DEFAULT_KUBELET_TIMING,
+  DEFAULT_METRICS_CONFIG,
+  DEFAULT_OUTPUTS,
+  type SimulationSpec,
+} from '../../src/sim/spec.js';
 import { report } from './report.js';
 
 const NODES = Number(process.env.NODES ?? 1000);
@@ -63,6 +68,7 @@ const spec: SimulationSpec = {
   images: {},
   kubelet: DEFAULT_KUBELET_TIMING,
   metrics: { ...DEFAULT_METRICS_CONFIG, intervalMs: 60_000 },
+  outputs: DEFAULT_OUTPUTS,
   timeline: [],
 };
 

@@ -3,47 +3,92 @@
 // container, plus pod overhead. Values are integers: cpu in millicores, everything else in units.
 
 import { resourceAmount } from './quantity.js';
-import type { Container, Pod } from './types.js';
+import type { Container, Pod, ResourceList } from './types.js';
 
-export type ResourceAmounts = Map<string, number>;
+/** Requests by resource name; cpu, memory and ephemeral-storage have fields of their own for speed. */
+export interface ResourceVector {
+  cpu: number;
+  memory: number;
+  ephemeralStorage: number;
+  /** Extended and other resources (e.g. nvidia.com/gpu), only those > 0; undefined if none. */
+  scalars: Map<string, number> | undefined;
+}
 
 /** Non-zero defaults used for scoring when a container has no cpu / memory request. */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
-function add(into: ResourceAmounts, name: string, v: number): void {
-  into.set(name, (into.get(name) ?? 0) + v);
+export function emptyVector(): ResourceVector {
+  return { cpu: 0, memory: 0, ephemeralStorage: 0, scalars: undefined };
 }
 
-function containerRequests(c: Container): ResourceAmounts {
-  const out: ResourceAmounts = new Map();
-  const requests = c.resources?.requests;
-  if (requests) for (const [name, q] of Object.entries(requests)) out.set(name, resourceAmount(name, q));
-  return out;
+function addList(into: ResourceVector, list: ResourceList | undefined, mode: 'add' | 'max'): void {
+  if (list === undefined) return;
+  for (const [name, q] of Object.entries(list)) {
+    const v = resourceAmount(name, q);
+    if (name === 'cpu') into.cpu = mode === 'add' ? into.cpu + v : Math.max(into.cpu, v);
+    else if (name === 'memory') into.memory = mode === 'add' ? into.memory + v : Math.max(into.memory, v);
+    else if (name === 'ephemeral-storage') {
+      into.ephemeralStorage = mode === 'add' ? into.ephemeralStorage + v : Math.max(into.ephemeralStorage, v);
+    } else {
+      into.scalars ??= new Map();
+      const cur = into.scalars.get(name) ?? 0;
+      into.scalars.set(name, mode === 'add' ? cur + v : Math.max(cur, v));
+    }
+  }
 }
 
-const cache = new WeakMap<Pod['spec'], ResourceAmounts>();
+function containerVector(c: Container): ResourceVector {
+  const v = emptyVector();
+  addList(v, c.resources?.requests, 'add');
+  return v;
+}
+
+const cache = new WeakMap<Pod['spec'], ResourceVector>();
 
 /** The pod's effective requests (real values, no defaults). Cached per spec object. */
-export function podRequests(pod: Pod): ResourceAmounts {
+export function podRequestVector(pod: Pod): ResourceVector {
   const cached = cache.get(pod.spec);
   if (cached !== undefined) return cached;
-  const sum: ResourceAmounts = new Map();
-  for (const c of pod.spec.containers) for (const [n, v] of containerRequests(c)) add(sum, n, v);
+  const sum = emptyVector();
+  for (const c of pod.spec.containers) addList(sum, c.resources?.requests, 'add');
   for (const c of pod.spec.initContainers ?? []) {
-    for (const [n, v] of containerRequests(c)) if (v > (sum.get(n) ?? 0)) sum.set(n, v);
+    const init = containerVector(c);
+    sum.cpu = Math.max(sum.cpu, init.cpu);
+    sum.memory = Math.max(sum.memory, init.memory);
+    sum.ephemeralStorage = Math.max(sum.ephemeralStorage, init.ephemeralStorage);
+    if (init.scalars) {
+      sum.scalars ??= new Map();
+      for (const [n, v] of init.scalars) sum.scalars.set(n, Math.max(sum.scalars.get(n) ?? 0, v));
+    }
   }
-  if (pod.spec.overhead)
-    for (const [n, q] of Object.entries(pod.spec.overhead)) add(sum, n, resourceAmount(n, q));
+  addList(sum, pod.spec.overhead, 'add');
+  if (sum.scalars) for (const [n, v] of sum.scalars) if (v === 0) sum.scalars.delete(n);
+  if (sum.scalars?.size === 0) sum.scalars = undefined;
   cache.set(pod.spec, sum);
   return sum;
 }
+
+/** The pod's effective requests as a map by resource name (only non-zero entries). */
+export function podRequests(pod: Pod): Map<string, number> {
+  const v = podRequestVector(pod);
+  const out = new Map<string, number>();
+  if (v.cpu) out.set('cpu', v.cpu);
+  if (v.memory) out.set('memory', v.memory);
+  if (v.ephemeralStorage) out.set('ephemeral-storage', v.ephemeralStorage);
+  if (v.scalars) for (const [n, x] of v.scalars) out.set(n, x);
+  return out;
+}
+
+const nonZeroCache = new WeakMap<Pod['spec'], { cpu: number; memory: number }>();
 
 /**
  * cpu and memory requests with the non-zero defaults applied per container that lacks a request
  * (100m / 200Mi). Used only for scoring, as upstream's NonZeroRequested.
  */
 export function podNonZeroRequests(pod: Pod): { cpu: number; memory: number } {
+  const cached = nonZeroCache.get(pod.spec);
+  if (cached !== undefined) return cached;
   let cpu = 0;
   let memory = 0;
   for (const c of pod.spec.containers) {
@@ -53,14 +98,17 @@ export function podNonZeroRequests(pod: Pod): { cpu: number; memory: number } {
   }
   for (const c of pod.spec.initContainers ?? []) {
     const r = c.resources?.requests;
-    const icpu = r?.cpu !== undefined ? resourceAmount('cpu', r.cpu) : DEFAULT_MILLI_CPU_REQUEST;
-    const imem = r?.memory !== undefined ? resourceAmount('memory', r.memory) : DEFAULT_MEMORY_REQUEST;
-    if (icpu > cpu) cpu = icpu;
-    if (imem > memory) memory = imem;
+    cpu = Math.max(cpu, r?.cpu !== undefined ? resourceAmount('cpu', r.cpu) : DEFAULT_MILLI_CPU_REQUEST);
+    memory = Math.max(
+      memory,
+      r?.memory !== undefined ? resourceAmount('memory', r.memory) : DEFAULT_MEMORY_REQUEST,
+    );
   }
   if (pod.spec.overhead) {
     if (pod.spec.overhead.cpu !== undefined) cpu += resourceAmount('cpu', pod.spec.overhead.cpu);
     if (pod.spec.overhead.memory !== undefined) memory += resourceAmount('memory', pod.spec.overhead.memory);
   }
-  return { cpu, memory };
+  const out = { cpu, memory };
+  nonZeroCache.set(pod.spec, out);
+  return out;
 }

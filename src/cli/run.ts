@@ -20,7 +20,9 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
     .option('--scheduler <name>', 'override the scenario scheduler (preset name)')
     .option('--out <dir>', 'output directory (default: out/<scenario name>)')
     .option('--trace', 'also write events.jsonl: every API change, as a Kubernetes watch stream')
+    .option('--no-trace', 'do not write events.jsonl even if the scenario asks for it (spec.outputs.trace)')
     .option('--decisions', 'also write decisions.jsonl: every scheduling attempt with per-node verdicts')
+    .option('--no-decisions', 'do not write decisions.jsonl even if the scenario asks for it')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText(
       'after',
@@ -34,8 +36,10 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
       if (!opts.quiet) for (const w of warnings) io.err(formatDiagnostic(w));
       const out = opts.out ?? join('out', spec.name);
       mkdirSync(out, { recursive: true });
-      const events = opts.trace ? createLineSink(join(out, 'events.jsonl')) : undefined;
-      const decisions = opts.decisions ? createLineSink(join(out, 'decisions.jsonl')) : undefined;
+      const trace = opts.trace ?? spec.outputs.trace;
+      const wantDecisions = opts.decisions ?? spec.outputs.decisions;
+      const events = trace ? createLineSink(join(out, 'events.jsonl')) : undefined;
+      const decisions = wantDecisions ? createLineSink(join(out, 'decisions.jsonl')) : undefined;
       const showProgress = !opts.quiet && process.stderr.isTTY === true;
       const options: SimulateOptions = { wallClock: () => performance.now() };
       if (opts.seed !== undefined) options.seed = opts.seed;

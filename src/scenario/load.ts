@@ -23,6 +23,7 @@ import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
 import {
   DEFAULT_KUBELET_TIMING,
   DEFAULT_METRICS_CONFIG,
+  DEFAULT_OUTPUTS,
   type ImageTiming,
   type KubeletTiming,
   type MetricsConfig,
@@ -39,6 +40,7 @@ import {
   KubeletSchema,
   MetricsSchema,
   NodePoolSchema,
+  OutputsSchema,
   SCENARIO_API_VERSION,
   SCENARIO_KIND,
   ScenarioSchema,
@@ -312,6 +314,11 @@ class Loader {
     const images = this.images(spec.images);
     const kubelet = this.kubelet(spec.kubelet);
     const metrics = this.metrics(spec.metrics);
+    const requested = this.parsed(OutputsSchema, spec.outputs ?? {});
+    const outputs = {
+      trace: requested?.trace ?? DEFAULT_OUTPUTS.trace,
+      decisions: requested?.decisions ?? DEFAULT_OUTPUTS.decisions,
+    };
     const timeline = this.timeline(spec.timeline, this.at(specPlace, 'timeline'), durationMs, nodes, pools);
 
     if (whole === undefined || this.diagnostics.some((d) => d.severity === 'error')) return undefined;
@@ -326,6 +333,7 @@ class Loader {
       images,
       kubelet,
       metrics,
+      outputs,
       timeline,
     };
     if (whole.metadata.description !== undefined) out.description = whole.metadata.description;

@@ -157,6 +157,16 @@ export const MetricsSchema = z.strictObject({
   interval: DurationSchema.optional().meta({ description: 'Sampling period of timeseries.csv; default 10s' }),
 });
 
+export const OutputsSchema = z.strictObject({
+  trace: z.boolean().optional().meta({
+    description: 'Write events.jsonl (every API change) by default; --trace / --no-trace override',
+  }),
+  decisions: z.boolean().optional().meta({
+    description:
+      'Write decisions.jsonl (every scheduling attempt) by default; --decisions / --no-decisions override',
+  }),
+});
+
 // ---------------------------------------------------------------- timeline
 
 export const ACTION_NAMES = [
@@ -237,6 +247,7 @@ export const ScenarioSpecSchema = z.strictObject({
     .meta({ description: 'Pull time and size per image reference' }),
   kubelet: KubeletSchema.optional(),
   metrics: MetricsSchema.optional(),
+  outputs: OutputsSchema.optional(),
   timeline: z.array(TimelineItemSchema).optional(),
 });
 

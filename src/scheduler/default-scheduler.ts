@@ -4,7 +4,7 @@
 // shape (filter until numFeasibleNodesToFind, round-robin start, score, reservoir-sampled tie
 // break, assume, bind) is already upstream's.
 
-import { podNonZeroRequests, podRequests } from '../api/resources.js';
+import { podNonZeroRequests, podRequestVector, type ResourceVector } from '../api/resources.js';
 import {
   findUntoleratedTaint,
   formatTaint,
@@ -109,10 +109,12 @@ export class DefaultScheduler implements Scheduler {
   private scheduleCycle(): void {
     if (this.cycleScheduled) return;
     this.cycleScheduled = true;
+    // Cycles take no simulated time, so every pod in activeQ is scheduled back to back in one
+    // event, as a scheduler with a full queue does; controllers then see the bindings of that
+    // millisecond together instead of re-syncing after each one.
     this.env.engine.after(0, () => {
       this.cycleScheduled = false;
-      this.scheduleOne();
-      if (this.queue.activeLength > 0) this.scheduleCycle();
+      while (this.queue.activeLength > 0) this.scheduleOne();
     });
   }
 
@@ -162,7 +164,7 @@ export class DefaultScheduler implements Scheduler {
     const feasible: NodeInfo[] = [];
     const reasons: string[] = [];
     let processed = 0;
-    const requests = podRequests(pod);
+    const requests = podRequestVector(pod);
     for (let i = 0; i < n && feasible.length < want; i++) {
       const ni = all[(this.nextStartNodeIndex + i) % n]!;
       processed++;
@@ -223,7 +225,7 @@ export class DefaultScheduler implements Scheduler {
   /** Filter verdicts that failed, in upstream plugin order (empty = feasible). */
   private filter(
     pod: Pod,
-    requests: Map<string, number>,
+    requests: ResourceVector,
     ni: NodeInfo,
   ): { plugin: string; code: 'Unschedulable' | 'UnschedulableAndUnresolvable'; reason: string }[] {
     const node = ni.node;
@@ -264,17 +266,7 @@ export class DefaultScheduler implements Scheduler {
         },
       ];
     }
-    const out: { plugin: string; code: 'Unschedulable'; reason: string }[] = [];
-    const maxPods = ni.allocatableOf('pods');
-    if (ni.pods.size + 1 > maxPods)
-      out.push({ plugin: 'NodeResourcesFit', code: 'Unschedulable', reason: 'Too many pods' });
-    for (const [name, v] of requests) {
-      if (v === 0) continue;
-      if (v > ni.allocatableOf(name) - ni.requestedOf(name)) {
-        out.push({ plugin: 'NodeResourcesFit', code: 'Unschedulable', reason: `Insufficient ${name}` });
-      }
-    }
-    return out;
+    return fitFailures(requests, ni);
   }
 
   private markUnschedulable(pod: Pod, message: string): void {
@@ -324,13 +316,53 @@ export class DefaultScheduler implements Scheduler {
 function leastAllocated(ni: NodeInfo, podCpu: number, podMemory: number): number {
   let sum = 0;
   let weights = 0;
-  for (const [requested, allocatable] of [
-    [ni.nonZeroCpu + podCpu, ni.allocatableOf('cpu')],
-    [ni.nonZeroMemory + podMemory, ni.allocatableOf('memory')],
-  ] as const) {
-    if (allocatable === 0) continue;
+  const cpuAlloc = ni.allocatable.cpu;
+  if (cpuAlloc > 0) {
     weights++;
-    if (requested <= allocatable) sum += Math.trunc(((allocatable - requested) * 100) / allocatable);
+    const requested = ni.nonZeroCpu + podCpu;
+    if (requested <= cpuAlloc) sum += Math.trunc(((cpuAlloc - requested) * 100) / cpuAlloc);
+  }
+  const memAlloc = ni.allocatable.memory;
+  if (memAlloc > 0) {
+    weights++;
+    const requested = ni.nonZeroMemory + podMemory;
+    if (requested <= memAlloc) sum += Math.trunc(((memAlloc - requested) * 100) / memAlloc);
   }
   return weights === 0 ? 0 : Math.trunc(sum / weights);
+}
+
+const NO_FAILURES: never[] = [];
+
+type FitFailure = { plugin: string; code: 'Unschedulable'; reason: string };
+
+function insufficient(reason: string): FitFailure {
+  return { plugin: 'NodeResourcesFit', code: 'Unschedulable', reason };
+}
+
+/** NodeResourcesFit's filter: every reason the pod does not fit (no allocation when it fits). */
+function fitFailures(r: ResourceVector, ni: NodeInfo): FitFailure[] {
+  const a = ni.allocatable;
+  const q = ni.requested;
+  const tooManyPods = ni.pods.size + 1 > ni.allocatablePods;
+  const cpu = r.cpu > 0 && r.cpu > a.cpu - q.cpu;
+  const memory = r.memory > 0 && r.memory > a.memory - q.memory;
+  const eph = r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - q.ephemeralStorage;
+  let scalar = false;
+  if (r.scalars) {
+    for (const [n, v] of r.scalars)
+      if (v > (a.scalars?.get(n) ?? 0) - (q.scalars?.get(n) ?? 0)) scalar = true;
+  }
+  if (!tooManyPods && !cpu && !memory && !eph && !scalar) return NO_FAILURES;
+  const out: FitFailure[] = [];
+  if (tooManyPods) out.push(insufficient('Too many pods'));
+  if (cpu) out.push(insufficient('Insufficient cpu'));
+  if (memory) out.push(insufficient('Insufficient memory'));
+  if (eph) out.push(insufficient('Insufficient ephemeral-storage'));
+  if (r.scalars) {
+    for (const [n, v] of r.scalars) {
+      if (v > (a.scalars?.get(n) ?? 0) - (q.scalars?.get(n) ?? 0))
+        out.push(insufficient(`Insufficient ${n}`));
+    }
+  }
+  return out;
 }

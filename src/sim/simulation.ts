@@ -126,13 +126,15 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   scheduler.start();
 
   // Nodes: explicit ones, then each pool's initial instances; every node gets a kubelet.
+  // Objects of the initial state are attributed to "scenario", later changes to "timeline".
+  const setup = new Client(store, 'scenario');
   const admin = new Client(store, 'timeline');
   const poolNext = new Map<string, number>();
-  const addNode = (node: KubeObject, images: readonly string[] = []) => {
-    admin.create(node);
+  const addNode = (node: KubeObject, images: readonly string[] = [], client = admin) => {
+    client.create(node);
     nodeAgents.add(node.metadata.name, images);
   };
-  const addPoolNodes = (poolName: string, count: number) => {
+  const addPoolNodes = (poolName: string, count: number, client = admin) => {
     const pool = spec.pools.find((p) => p.name === poolName);
     if (pool === undefined) {
       warn(`addNodes: no pool named ${poolName}`);
@@ -141,11 +143,11 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     for (let i = 0; i < count; i++) {
       const index = poolNext.get(poolName) ?? 1;
       poolNext.set(poolName, index + 1);
-      addNode(buildPoolNode(pool, index), pool.images);
+      addNode(buildPoolNode(pool, index), pool.images, client);
     }
   };
-  for (const node of spec.nodes) addNode(node);
-  for (const pool of spec.pools) addPoolNodes(pool.name, pool.count);
+  for (const node of spec.nodes) addNode(node, [], setup);
+  for (const pool of spec.pools) addPoolNodes(pool.name, pool.count, setup);
 
   const ordered = [
     ...spec.objects.filter((o) => CREATE_FIRST.has(o.kind)),
@@ -153,7 +155,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   ];
   for (const obj of ordered) {
     try {
-      admin.create(obj);
+      setup.create(obj);
     } catch (e) {
       warn(`create ${obj.kind} ${obj.metadata.name}: ${(e as Error).message}`);
     }
@@ -163,7 +165,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     engine,
     client: admin,
     addNode: (node) => addNode(node),
-    addPoolNodes,
+    addPoolNodes: (pool, count) => addPoolNodes(pool, count),
     failNode: (name) => {
       if (!nodeAgents.has(name)) return false;
       nodeAgents.crash(name);

@@ -35,6 +35,14 @@ export interface MetricsConfig {
   intervalMs: number;
 }
 
+/** Which optional output files a run writes unless the command line says otherwise. */
+export interface OutputsConfig {
+  trace: boolean;
+  decisions: boolean;
+}
+
+export const DEFAULT_OUTPUTS: OutputsConfig = { trace: false, decisions: false };
+
 export type ObjectTarget = {
   /** Canonical kind, e.g. 'Deployment'. */
   kind: string;
@@ -74,6 +82,7 @@ export interface SimulationSpec {
   images: Record<string, ImageTiming>;
   kubelet: KubeletTiming;
   metrics: MetricsConfig;
+  outputs: OutputsConfig;
   /** Sorted by `at`; actions with equal `at` keep file order. */
   timeline: TimelineAction[];
 }

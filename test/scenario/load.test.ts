@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/scenario/diagnostics.js';
 import { checkScenario, loadScenario, parseScenario, validateScenarioFile } from '../../src/scenario/load.js';
-import { DEFAULT_KUBELET_TIMING, DEFAULT_METRICS_CONFIG } from '../../src/sim/spec.js';
+import { DEFAULT_KUBELET_TIMING, DEFAULT_METRICS_CONFIG, DEFAULT_OUTPUTS } from '../../src/sim/spec.js';
 import { fixture, HEAD, memoryFiles } from './helpers.js';
 
 const VALID = fixture('valid/ghost.yaml');
@@ -25,6 +25,7 @@ describe('loadScenario: a valid scenario', () => {
         heartbeatIntervalMs: 10_000,
       },
       metrics: { intervalMs: 30_000 },
+      outputs: { trace: false, decisions: false },
     });
     expect(spec.nodes).toEqual([
       {
@@ -141,6 +142,7 @@ describe('parseScenario with in-memory files', () => {
       images: {},
       kubelet: DEFAULT_KUBELET_TIMING,
       metrics: DEFAULT_METRICS_CONFIG,
+      outputs: DEFAULT_OUTPUTS,
       timeline: [],
     });
   });
