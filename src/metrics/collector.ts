@@ -326,10 +326,10 @@ export class MetricsCollector {
       }
     }
     if (phase !== undefined) rec.phase = phase;
+    // "started" is when the containers first ran (phase Running), not status.startTime, which the
+    // kubelet sets when it admits the pod, before pulling images.
     if (rec.startedMs === null) {
-      const startTime = pod.status?.startTime;
-      if (typeof startTime === 'number') rec.startedMs = startTime;
-      else if (phase === 'Running') rec.startedMs = t;
+      if (phase === 'Running') rec.startedMs = t;
     }
     if (rec.readyMs === null) {
       const conditions = pod.status?.conditions;

@@ -47,7 +47,7 @@ describe('MetricsCollector pods', () => {
     at(engine, 300);
     setStatus<Pod>(store, 'Pod', 'p1', { phase: 'Pending', startTime: 300 });
     at(engine, 400);
-    setStatus<Pod>(store, 'Pod', 'p1', { phase: 'Running', startTime: 300 });
+    setStatus<Pod>(store, 'Pod', 'p1', { phase: 'Running', startTime: 300 }); // started_ms: containers running
     at(engine, 500);
     store.create(pod('p3'), 'test');
     at(engine, 700);
@@ -67,7 +67,7 @@ describe('MetricsCollector pods', () => {
     expect(podsCsv(result.pods)).toBe(
       [
         'namespace,name,owner_kind,owner_name,node,created_ms,scheduled_ms,started_ms,ready_ms,deleted_ms,scheduling_attempts,phase',
-        'default,p1,ReplicaSet,web-abc,n1,0,200,300,700,1500,2,Running',
+        'default,p1,ReplicaSet,web-abc,n1,0,200,400,700,1500,2,Running',
         'default,p2,,,n1,0,50,,,,1,Succeeded',
         'default,p3,,,,500,,,,,0,Pending',
         '',

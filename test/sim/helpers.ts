@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import type { KubeObject } from '../../src/api/types.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { type SimulateOptions, type SimulationResult, simulate } from '../../src/sim/simulation.js';
+
+export const SCENARIOS = join(import.meta.dirname, '..', '..', 'scenarios');
+
+export interface Change {
+  t: number;
+  type: string;
+  actor: string;
+  object: KubeObject;
+}
+
+/** Runs a bundled scenario with frozen objects, collecting every API change. */
+export async function runScenario(
+  name: string,
+  options: SimulateOptions = {},
+): Promise<{ result: SimulationResult; changes: Change[] }> {
+  const { spec } = await loadScenario(join(SCENARIOS, name));
+  const changes: Change[] = [];
+  const result = simulate(spec, {
+    freezeObjects: true,
+    onEventLine: (line) => {
+      const e = JSON.parse(line);
+      changes.push({ t: e.t, type: e.type, actor: e.actor, object: e.object });
+    },
+    ...options,
+  });
+  return { result, changes };
+}
