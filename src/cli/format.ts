@@ -8,6 +8,12 @@ function ms(v: unknown): string {
   return typeof v === 'number' ? formatDuration(Math.round(v)) : '–';
 }
 
+/** Latencies: milliseconds below a second, Go-style durations above. */
+function latency(v: unknown): string {
+  if (typeof v !== 'number') return '–';
+  return v < 1000 ? `${Math.round(v)} ms` : formatDuration(Math.round(v));
+}
+
 function num(v: unknown): string {
   return typeof v === 'number' ? v.toLocaleString('en-US') : '–';
 }
@@ -42,7 +48,7 @@ export function formatRunSummary(result: SimulationResult, wallMs: number | null
   );
   lines.push(
     `pods: ${num(m.pods_created)} created, ${num(m.pods_scheduled)} scheduled, ${num(m.pods_unscheduled_at_end)} pending at end; ` +
-      `scheduling latency p50 ${ms(m.scheduling_latency_ms_p50)} p95 ${ms(m.scheduling_latency_ms_p95)} p99 ${ms(m.scheduling_latency_ms_p99)}`,
+      `scheduling latency p50 ${latency(m.scheduling_latency_ms_p50)} p95 ${latency(m.scheduling_latency_ms_p95)} p99 ${latency(m.scheduling_latency_ms_p99)}`,
   );
   lines.push(
     `allocation peak: cpu ${pct(m.cpu_allocated_ratio_peak)}, memory ${pct(m.memory_allocated_ratio_peak)}; nodes at end ${num(m.nodes_at_end)}`,

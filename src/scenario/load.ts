@@ -238,14 +238,28 @@ class Loader {
     return isRecord(entry) ? this.expandList({ ...place, raw: entry }) : [];
   }
 
+  /**
+   * `kind: List` (kubectl's mixed list) and typed lists such as `NodeList` or `PodList` (what
+   * `kubectl get nodes -o json` and the API return) stand for their items. Items of a typed list
+   * may omit kind and apiVersion, as API responses do; they are taken from the list.
+   */
   private expandList(ref: ManifestRef): ManifestRef[] {
     const raw = ref.raw;
-    if (!isRecord(raw) || raw.kind !== 'List') return [ref];
+    if (!isRecord(raw) || typeof raw.kind !== 'string' || !raw.kind.endsWith('List')) return [ref];
+    const typed = raw.kind !== 'List';
+    if (typed && !('items' in raw)) return [ref];
     if (!Array.isArray(raw.items)) {
-      this.error(this.at(ref, 'items'), 'a List needs an items list');
+      this.error(this.at(ref, 'items'), `a ${raw.kind} needs an items list`);
       return [];
     }
-    return raw.items.map((item, i) => ({ ...ref, raw: item, path: [...ref.path, 'items', i] }));
+    const itemKind = typed ? raw.kind.slice(0, -'List'.length) : undefined;
+    return raw.items.map((item, i) => {
+      let value: unknown = item;
+      if (itemKind !== undefined && isRecord(item) && (item.kind === undefined || item.apiVersion === undefined)) {
+        value = { kind: itemKind, apiVersion: raw.apiVersion, ...item };
+      }
+      return { ...ref, raw: value, path: [...ref.path, 'items', i] };
+    });
   }
 
   /** Normalizes a manifest, reporting its issues where they are in its file. */

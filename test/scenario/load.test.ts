@@ -390,3 +390,30 @@ describe('checkScenario diagnostics', () => {
     expect(out[0]).toMatch(/^mem\/s\.yaml:1:1: cannot read YAML: Excessive alias count/);
   });
 });
+
+describe('typed lists from kubectl or the API', () => {
+  it('a NodeList in JSON (kubectl get nodes -o json) becomes nodes; items may omit kind', () => {
+    const nodes = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'NodeList',
+      items: [
+        {
+          metadata: { name: 'a' },
+          status: { allocatable: { cpu: '7910m', memory: '31127824Ki', pods: '58' } },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: 'b' },
+          status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' } },
+        },
+      ],
+    });
+    const text = `${HEAD}spec:\n  duration: 1m\n  objects:\n    - {file: nodes.json}\n`;
+    const { spec } = parseScenario(text, 's.yaml', memoryFiles({ 'nodes.json': nodes }));
+    expect(spec.nodes.map((n) => [n.kind, n.metadata.name, n.status?.allocatable?.memory])).toEqual([
+      ['Node', 'a', '31127824Ki'],
+      ['Node', 'b', '8Gi'],
+    ]);
+  });
+});
