@@ -5,6 +5,7 @@
 
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Deployment } from '../src/api/types.js';
 import { formatDiagnostic } from '../src/scenario/diagnostics.js';
 import { checkScenario } from '../src/scenario/load.js';
 import { simulate } from '../src/sim/simulation.js';
@@ -33,7 +34,8 @@ function load(name: string, files: string[], extra = ''): SimulationSpec | undef
     .filter((l) => l !== '')
     .join('\n');
   const { spec, diagnostics } = checkScenario(text, join(data, `${name}.scenario.yaml`));
-  for (const d of diagnostics.filter((x) => x.severity === 'error')) console.log(`     ${formatDiagnostic(d)}`);
+  for (const d of diagnostics.filter((x) => x.severity === 'error'))
+    console.log(`     ${formatDiagnostic(d)}`);
   return spec;
 }
 
@@ -56,18 +58,32 @@ const expectedKinds: Record<string, Record<string, number>> = {
   'kube-prometheus__alertmanager-podDisruptionBudget.yaml': { PodDisruptionBudget: 1 },
   'kube-prometheus__kubeStateMetrics-deployment.yaml': { Deployment: 1 },
 };
-const manifests = readdirSync(manifestDir).filter((f) => f.endsWith('.yaml')).sort();
+const manifests = readdirSync(manifestDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 for (const file of manifests) {
   const spec = load(`manifest-${file}`, [join('manifests', file)]);
   const kinds = spec ? countKinds(spec) : {};
   const expected = expectedKinds[file];
-  check(`manifest ${file}`, spec !== undefined && (expected === undefined || JSON.stringify(kinds) === JSON.stringify(expected)), JSON.stringify(kinds));
+  check(
+    `manifest ${file}`,
+    spec !== undefined && (expected === undefined || JSON.stringify(kinds) === JSON.stringify(expected)),
+    JSON.stringify(kinds),
+  );
 }
 
 // 2. Real node lists: Alibaba's 1,213 GPU nodes (YAML) and an EKS NodeList (JSON).
-const gpuNodes = load('alibaba-gpu-nodes', ['clusters/alibaba-openb-gpu-nodes-2023/openb_node_list_gpu_node.yaml']);
-check('Alibaba openb GPU node list: 1,213 nodes', gpuNodes?.nodes.length === 1213, `${gpuNodes?.nodes.length} nodes`);
-const withGpu = gpuNodes?.nodes.filter((n) => Number(n.status?.allocatable?.['alibabacloud.com/gpu-count'] ?? 0) > 0).length;
+const gpuNodes = load('alibaba-gpu-nodes', [
+  'clusters/alibaba-openb-gpu-nodes-2023/openb_node_list_gpu_node.yaml',
+]);
+check(
+  'Alibaba openb GPU node list: 1,213 nodes',
+  gpuNodes?.nodes.length === 1213,
+  `${gpuNodes?.nodes.length} nodes`,
+);
+const withGpu = gpuNodes?.nodes.filter(
+  (n) => Number(n.status?.allocatable?.['alibabacloud.com/gpu-count'] ?? 0) > 0,
+).length;
 check('every GPU node advertises alibabacloud.com/gpu-count', withGpu === 1213, `${withGpu}`);
 const eks = load('eks-nodes', ['clusters/honeycomb-eks-2node-2021/nodes.json']);
 check(
@@ -89,7 +105,7 @@ if (workload !== undefined) {
   const m = first.summary.metrics as Record<string, number>;
   const desired = workload.objects
     .filter((o) => o.kind === 'Deployment')
-    .reduce((n, o) => n + ((o as { spec: { replicas?: number } }).spec.replicas ?? 1), 0);
+    .reduce((n, o) => n + ((o as Deployment).spec.replicas ?? 1), 0);
   check(
     `simulated ${desired} replicas of ${workload.objects.length} real objects on 1,213 nodes`,
     m.pods_scheduled === desired && m.pods_running_at_end === desired,

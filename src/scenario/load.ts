@@ -255,7 +255,11 @@ class Loader {
     const itemKind = typed ? raw.kind.slice(0, -'List'.length) : undefined;
     return raw.items.map((item, i) => {
       let value: unknown = item;
-      if (itemKind !== undefined && isRecord(item) && (item.kind === undefined || item.apiVersion === undefined)) {
+      if (
+        itemKind !== undefined &&
+        isRecord(item) &&
+        (item.kind === undefined || item.apiVersion === undefined)
+      ) {
         value = { kind: itemKind, apiVersion: raw.apiVersion, ...item };
       }
       return { ...ref, raw: value, path: [...ref.path, 'items', i] };
