@@ -28,9 +28,7 @@ function setup(tolerations: Toleration[] | undefined) {
     'test',
   );
   store.bind('default', 'p', pod.metadata.uid!, 'n1', 'test');
-  const taint = (
-    taints: Node['spec'] extends infer S ? (S extends { taints?: infer T } ? T : never) : never,
-  ) => {
+  const taint = (taints: Taint[]) => {
     const current = store.get<Node>('Node', undefined, 'n1')!;
     store.update({ ...current, spec: { ...current.spec, taints } }, 'test');
   };
