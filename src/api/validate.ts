@@ -5,6 +5,7 @@
 import { isValidIntOrPercent } from './int-or-percent.js';
 import { error, type Issue, type IssuePath, warning } from './issue.js';
 import { kindInfo } from './kinds.js';
+import { validateKubesimAnnotations } from './kubesim-annotations.js';
 import {
   compileLabelSelector,
   labelSelectorToString,
@@ -568,6 +569,7 @@ function validateMeta(out: Out, obj: Obj, kind: string): void {
   out.push(...validateLabels(meta.labels as Record<string, string> | undefined, ['metadata', 'labels']));
   const annotations = map(out, meta, 'annotations', ['metadata']);
   if (annotations !== undefined) mapOfStrings(out, annotations, ['metadata', 'annotations']);
+  if (kind === 'Pod') out.push(...validateKubesimAnnotations(annotations, ['metadata', 'annotations']));
 }
 
 // ---------------------------------------------------------------- workloads
@@ -644,7 +646,9 @@ function checkSelectorAndTemplate(out: Out, spec: Obj, kind: string): void {
   if (template === undefined) return;
   const tp = ['spec', 'template'];
   const labelsPath = [...tp, 'metadata', 'labels'];
-  const labels = map(out, template, 'metadata', tp)?.labels as Record<string, string> | undefined;
+  const templateMeta = map(out, template, 'metadata', tp);
+  const labels = templateMeta?.labels as Record<string, string> | undefined;
+  out.push(...validateKubesimAnnotations(templateMeta?.annotations, [...tp, 'metadata', 'annotations']));
   const labelIssues = validateLabels(labels, labelsPath);
   out.push(...labelIssues);
   if (matches !== undefined && labelIssues.length === 0 && !matches(labels)) {

@@ -25,16 +25,4 @@ export const DEFAULT_KUBELET_TIMING: KubeletTiming = {
   podShutdownMs: 1_000,
 };
 
-/** Per-pod overrides (durations in Go syntax or integer ms). */
-export const ANNOTATIONS = {
-  /** Pull time for each of this pod's images that the node does not have. */
-  pullTime: 'kubesim.io/pull-time',
-  /** From images present to containers running. */
-  startTime: 'kubesim.io/start-time',
-  /** From containers running to Ready (instead of readinessProbe.initialDelaySeconds). */
-  readyAfter: 'kubesim.io/ready-after',
-  /** Containers exit (code 0) this long after they start; the restartPolicy decides what follows. */
-  runTime: 'kubesim.io/run-time',
-  /** How long containers take to exit after SIGTERM. */
-  shutdownTime: 'kubesim.io/shutdown-time',
-} as const;
+export { ANNOTATIONS } from '../api/kubesim-annotations.js';

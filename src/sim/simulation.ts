@@ -122,6 +122,13 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     recordDetails: options.decisionDetails ?? false,
   });
 
+  if (options.scheduler === undefined && typeof spec.scheduler !== 'string') {
+    warn(
+      'the KubeSchedulerConfiguration in spec.scheduler is loaded but not applied yet: ' +
+        'profiles and plugin settings need the full scheduler framework; the default scheduler runs',
+    );
+  }
+
   for (const c of controllers) c.start();
   scheduler.start();
 

@@ -424,3 +424,18 @@ describe('other kinds', () => {
     expect(check(obj('v1', 'Namespace', {}, 'team.a'))[0]!.path).toEqual(['metadata', 'name']);
   });
 });
+
+describe('kubesim.io timing annotations', () => {
+  it('are checked on pods and pod templates; unknown kubesim.io keys warn', async () => {
+    const { validateKubesimAnnotations } = await import('../../src/api/kubesim-annotations.js');
+    expect(validateKubesimAnnotations({ 'kubesim.io/ready-after': '30s', other: 'x' }, ['a'])).toEqual([]);
+    const issues = validateKubesimAnnotations(
+      { 'kubesim.io/ready-after': 'soon', 'kubesim.io/colour': 'blue' },
+      ['a'],
+    );
+    expect(issues.map((i) => [i.severity, i.path.join('.')])).toEqual([
+      ['error', 'a.kubesim.io/ready-after'],
+      ['warning', 'a.kubesim.io/colour'],
+    ]);
+  });
+});
