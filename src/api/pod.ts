@@ -58,3 +58,51 @@ export function ownerReferenceTo(owner: KubeObject): OwnerReference {
     blockOwnerDeletion: true,
   };
 }
+
+/**
+ * Returns `conditions` with `type` set to `status` (and reason/message). lastTransitionTime
+ * changes only when the status does, as upstream's UpdatePodCondition. Returns the same array
+ * when nothing changes, so callers can skip a write.
+ */
+export function withCondition(
+  conditions: readonly PodCondition[] | undefined,
+  type: string,
+  status: PodCondition['status'],
+  now: number,
+  reason?: string,
+  message?: string,
+): PodCondition[] {
+  const list = conditions ?? [];
+  const existing = list.find((c) => c.type === type);
+  if (
+    existing !== undefined &&
+    existing.status === status &&
+    existing.reason === reason &&
+    existing.message === message
+  ) {
+    return list as PodCondition[];
+  }
+  const next: PodCondition = {
+    type,
+    status,
+    lastTransitionTime:
+      existing !== undefined && existing.status === status ? existing.lastTransitionTime : now,
+  };
+  if (reason !== undefined) next.reason = reason;
+  if (message !== undefined) next.message = message;
+  return existing === undefined ? [...list, next] : list.map((c) => (c.type === type ? next : c));
+}
+
+/** The pod with condition `type` set, or the same object if nothing changes. */
+export function setPodCondition(
+  pod: Pod,
+  type: string,
+  status: PodCondition['status'],
+  now: number,
+  reason?: string,
+  message?: string,
+): Pod {
+  const conditions = pod.status?.conditions;
+  const next = withCondition(conditions, type, status, now, reason, message);
+  return next === conditions ? pod : { ...pod, status: { ...pod.status, conditions: next } };
+}

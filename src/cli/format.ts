@@ -2,6 +2,7 @@
 
 import pc from 'picocolors';
 import { formatDuration } from '../api/duration.js';
+import type { WorkloadSummary } from '../metrics/collector.js';
 import type { RunSummary, SimulationResult } from '../sim/simulation.js';
 
 function ms(v: unknown): string {
@@ -20,19 +21,6 @@ function num(v: unknown): string {
 
 function pct(v: unknown): string {
   return typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '–';
-}
-
-interface WorkloadSummary {
-  desired?: number;
-  minAvailableDuringRollouts?: number | null;
-  rollouts?: {
-    startMs: number;
-    endMs: number | null;
-    durationMs: number | null;
-    desired: number;
-    minAvailable: number;
-    maxTotal: number;
-  }[];
 }
 
 export function formatRunSummary(result: SimulationResult, wallMs: number | null): string {
@@ -56,7 +44,7 @@ export function formatRunSummary(result: SimulationResult, wallMs: number | null
   const workloads = (m.workloads ?? {}) as Record<string, WorkloadSummary>;
   for (const [name, w] of Object.entries(workloads)) {
     lines.push(`deployment ${name}: desired ${num(w.desired)}`);
-    for (const r of w.rollouts ?? []) {
+    for (const r of w.rollouts) {
       const took = r.endMs === null ? pc.yellow('unfinished') : `took ${ms(r.durationMs)}`;
       lines.push(
         `  rollout at ${ms(r.startMs)} ${took}; min available ${r.minAvailable}/${r.desired}, max pods ${r.maxTotal}`,

@@ -7,13 +7,13 @@
 //
 // Not modelled yet (see issue 4): per-zone eviction rate limiting and zone disruption states.
 
+import { setPodCondition } from '../api/pod.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../api/taints.js';
 import type { Node, NodeCondition, Pod, Taint } from '../api/types.js';
 import { isConflict, isNotFound } from '../store/errors.js';
 import type { Informer } from '../store/informer.js';
 import type { NodeLeases } from '../store/leases.js';
 import type { Controller, ControllerContext } from './context.js';
-import { setPodCondition } from './pod-conditions.js';
 
 export interface NodeLifecycleConfig {
   /** --node-monitor-period */

@@ -3,13 +3,13 @@
 // tolerations it uses otherwise, and never if those tolerations have no tolerationSeconds. The
 // timer starts when the controller first sees the taint and is cancelled if the taint goes away.
 
+import { setPodCondition } from '../api/pod.js';
 import { toleratesTaint, tolerationsTolerateTaint } from '../api/taints.js';
 import type { Node, Pod, Taint } from '../api/types.js';
 import type { EventHandle } from '../engine/event-queue.js';
 import { isNotFound } from '../store/errors.js';
 import type { Informer } from '../store/informer.js';
 import type { Controller, ControllerContext } from './context.js';
-import { setPodCondition } from './pod-conditions.js';
 
 interface ScheduledEviction {
   handle: EventHandle;

@@ -5,7 +5,8 @@
 // of it through the node lifecycle controller.
 
 import { parseDuration } from '../api/duration.js';
-import type { ContainerStatus, Node, NodeCondition, Pod, PodCondition, PodStatus } from '../api/types.js';
+import { withCondition } from '../api/pod.js';
+import type { ContainerStatus, Node, NodeCondition, Pod, PodStatus } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { Client } from '../store/client.js';
 import { isNotFound } from '../store/errors.js';
@@ -188,8 +189,8 @@ export class Kubelet {
   private becameReady(pod: Pod): void {
     const now = this.env.engine.now;
     const status = { ...pod.status };
-    status.conditions = setCondition(status.conditions, 'ContainersReady', 'True', now);
-    status.conditions = setCondition(status.conditions, 'Ready', 'True', now);
+    status.conditions = withCondition(status.conditions, 'ContainersReady', 'True', now);
+    status.conditions = withCondition(status.conditions, 'Ready', 'True', now);
     status.containerStatuses = (status.containerStatuses ?? []).map((c) => ({ ...c, ready: true }));
     this.writeStatus(pod, status);
   }
@@ -209,16 +210,11 @@ export class Kubelet {
     }
     this.runtimes.delete(r.uid);
     const status: PodStatus = { ...pod.status, phase: 'Succeeded' };
-    status.conditions = setCondition(status.conditions, 'ContainersReady', 'False', now, 'PodCompleted');
-    status.conditions = setCondition(status.conditions, 'Ready', 'False', now, 'PodCompleted');
-    status.containerStatuses = pod.spec.containers.map((c) => ({
-      name: c.name,
-      image: c.image,
-      ready: false,
-      restartCount: r.restartCount,
-      started: false,
-      state: { terminated: { exitCode: 0, reason: 'Completed', finishedAt: now } },
-    }));
+    status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, 'PodCompleted');
+    status.conditions = withCondition(status.conditions, 'Ready', 'False', now, 'PodCompleted');
+    status.containerStatuses = containerStatuses(pod, r, false, {
+      terminated: { exitCode: 0, reason: 'Completed', finishedAt: now },
+    });
     this.writeStatus(pod, status);
   }
 
@@ -292,17 +288,10 @@ export class Kubelet {
     };
     if (status.startTime === undefined) status.startTime = now;
     status.hostIP = this.nodeName;
-    let conditions = setCondition(status.conditions, 'Initialized', 'True', now);
-    conditions = setCondition(conditions, 'ContainersReady', 'False', now, 'ContainersNotReady');
-    status.conditions = setCondition(conditions, 'Ready', 'False', now, 'ContainersNotReady');
-    status.containerStatuses = pod.spec.containers.map((c) => ({
-      name: c.name,
-      image: c.image,
-      ready: false,
-      restartCount: r.restartCount,
-      started: false,
-      state: { waiting: { reason: 'ContainerCreating' } },
-    }));
+    let conditions = withCondition(status.conditions, 'Initialized', 'True', now);
+    conditions = withCondition(conditions, 'ContainersReady', 'False', now, 'ContainersNotReady');
+    status.conditions = withCondition(conditions, 'Ready', 'False', now, 'ContainersNotReady');
+    status.containerStatuses = containerStatuses(pod, r, false, { waiting: { reason: 'ContainerCreating' } });
     return status;
   }
 
@@ -310,19 +299,10 @@ export class Kubelet {
     const now = this.env.engine.now;
     const status: PodStatus = { ...pod.status, phase: 'Running' };
     if (ready) {
-      status.conditions = setCondition(status.conditions, 'ContainersReady', 'True', now);
-      status.conditions = setCondition(status.conditions, 'Ready', 'True', now);
+      status.conditions = withCondition(status.conditions, 'ContainersReady', 'True', now);
+      status.conditions = withCondition(status.conditions, 'Ready', 'True', now);
     }
-    status.containerStatuses = pod.spec.containers.map(
-      (c): ContainerStatus => ({
-        name: c.name,
-        image: c.image,
-        ready,
-        restartCount: r.restartCount,
-        started: true,
-        state: { running: { startedAt: now } },
-      }),
-    );
+    status.containerStatuses = containerStatuses(pod, r, ready, { running: { startedAt: now } });
     return status;
   }
 
@@ -349,37 +329,20 @@ export class Kubelet {
   }
 }
 
-/** Returns conditions with `type` set to `status`, keeping lastTransitionTime if unchanged. */
-export function setCondition(
-  conditions: PodCondition[] | undefined,
-  type: string,
-  status: 'True' | 'False' | 'Unknown',
-  now: number,
-  reason?: string,
-): PodCondition[] {
-  const out: PodCondition[] = [];
-  let found = false;
-  for (const c of conditions ?? []) {
-    if (c.type !== type) {
-      out.push(c);
-      continue;
-    }
-    found = true;
-    if (c.status === status && c.reason === reason) out.push(c);
-    else
-      out.push(
-        withReason(
-          { type, status, lastTransitionTime: c.status === status ? c.lastTransitionTime : now },
-          reason,
-        ),
-      );
-  }
-  if (!found) out.push(withReason({ type, status, lastTransitionTime: now }, reason));
-  return out;
-}
-
-function withReason(c: PodCondition, reason: string | undefined): PodCondition {
-  return reason === undefined ? c : { ...c, reason };
+function containerStatuses(
+  pod: Pod,
+  r: PodRuntime,
+  ready: boolean,
+  state: NonNullable<ContainerStatus['state']>,
+): ContainerStatus[] {
+  return pod.spec.containers.map((c) => ({
+    name: c.name,
+    image: c.image,
+    ready,
+    restartCount: r.restartCount,
+    started: state.running !== undefined,
+    state,
+  }));
 }
 
 function annotationMs(pod: Pod, key: string): number | undefined {
