@@ -67,7 +67,7 @@ import {
   orphanNamespace,
   retryApiErrors,
   splitKey,
-} from './replicaset.js';
+} from './keys.js';
 import { WorkQueue } from './work-queue.js';
 
 function isEverythingSelector(d: Deployment): boolean {

@@ -10,7 +10,7 @@ import { isNotFound } from '../store/errors.js';
 import type { Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
 import type { Controller, ControllerContext } from './context.js';
-import { objectKey, retryApiErrors, splitKey } from './replicaset.js';
+import { objectKey, retryApiErrors, splitKey } from './keys.js';
 import { WorkQueue } from './work-queue.js';
 
 export const GC_KINDS: readonly string[] = [

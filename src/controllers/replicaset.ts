@@ -14,11 +14,20 @@ import {
   ownerReferenceTo,
 } from '../api/pod.js';
 import type { KubeObject, OwnerReference, Pod, ReplicaSet, ReplicaSetStatus } from '../api/types.js';
-import { ApiError, isNotFound } from '../store/errors.js';
+import { isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
-import { namespacedName } from '../store/store.js';
 import type { WatchEvent } from '../store/watch.js';
 import type { Controller, ControllerContext } from './context.js';
+import {
+  CONTROLLER_UID_INDEX,
+  NAMESPACE_INDEX,
+  namespaceOf,
+  ORPHAN_NAMESPACE_INDEX,
+  objectKey,
+  orphanNamespace,
+  retryApiErrors,
+  splitKey,
+} from './keys.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Pods created or deleted per sync at most (upstream BurstReplicas). */
@@ -26,33 +35,6 @@ export const BURST_REPLICAS = 500;
 /** Expectations older than this are ignored (upstream ExpectationsTimeout). */
 export const EXPECTATIONS_TTL_MS = 5 * 60 * 1000;
 export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
-
-/** Index names shared with the other controllers of the workload family. */
-export const CONTROLLER_UID_INDEX = 'controllerOwnerUid';
-export const ORPHAN_NAMESPACE_INDEX = 'orphanByNamespace';
-export const NAMESPACE_INDEX = 'namespace';
-
-export function orphanNamespace(obj: KubeObject): readonly string[] {
-  return controllerRef(obj) === undefined ? [obj.metadata.namespace ?? ''] : [];
-}
-
-export function namespaceOf(obj: KubeObject): readonly string[] {
-  return [obj.metadata.namespace ?? ''];
-}
-
-export function objectKey(obj: KubeObject): string {
-  return namespacedName(obj.metadata.namespace, obj.metadata.name);
-}
-
-export function splitKey(key: string): [namespace: string | undefined, name: string] {
-  const slash = key.indexOf('/');
-  return slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
-}
-
-/** Conflicts, missing objects and other API refusals are retried with backoff; bugs are not. */
-export function retryApiErrors(_key: string, error: unknown): boolean {
-  return error instanceof ApiError;
-}
 
 // ---------------------------------------------------------------- expectations
 
