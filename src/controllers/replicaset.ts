@@ -13,7 +13,7 @@ import {
   isPodReady,
   ownerReferenceTo,
 } from '../api/pod.js';
-import type { KubeObject, OwnerReference, Pod, ReplicaSet, ReplicaSetStatus } from '../api/types.js';
+import type { OwnerReference, Pod, ReplicaSet, ReplicaSetStatus } from '../api/types.js';
 import { isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
