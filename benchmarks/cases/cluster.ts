@@ -69,6 +69,7 @@ const spec: SimulationSpec = {
   kubelet: DEFAULT_KUBELET_TIMING,
   metrics: { ...DEFAULT_METRICS_CONFIG, intervalMs: 60_000 },
   outputs: DEFAULT_OUTPUTS,
+  informerDelayMs: 0,
   timeline: [],
 };
 

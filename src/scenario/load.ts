@@ -352,6 +352,7 @@ class Loader {
       kubelet,
       metrics,
       outputs,
+      informerDelayMs: this.durationOf(spec.informerDelay) ?? 0,
       timeline,
     };
     if (whole.metadata.description !== undefined) out.description = whole.metadata.description;

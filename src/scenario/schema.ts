@@ -248,6 +248,9 @@ export const ScenarioSpecSchema = z.strictObject({
   kubelet: KubeletSchema.optional(),
   metrics: MetricsSchema.optional(),
   outputs: OutputsSchema.optional(),
+  informerDelay: DurationSchema.optional().meta({
+    description: 'Time between an API change and controllers, scheduler and kubelets seeing it; default 0',
+  }),
   timeline: z.array(TimelineItemSchema).optional(),
 });
 

@@ -84,6 +84,8 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   const metrics = new MetricsCollector(engine, store, { intervalMs: spec.metrics.intervalMs });
   const leases = new NodeLeases();
   const informers = new InformerFactory(store, engine);
+  // Every component (controllers, scheduler, kubelets) sees API changes this long after they happen.
+  const delay = spec.informerDelayMs;
   const warnings: RuntimeWarning[] = [];
   const warn = (message: string, source?: SourceRef) => {
     const w: RuntimeWarning = { message, t: engine.now };
@@ -94,13 +96,13 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   const nodeAgents = new NodeAgents({
     engine,
     store,
-    pods: informers.get<Pod>('Pod'),
-    nodes: informers.get<Node>('Node'),
+    pods: informers.get<Pod>('Pod', delay),
+    nodes: informers.get<Node>('Node', delay),
     leases,
     timing: spec.kubelet,
     images: spec.images,
   });
-  const ctx = (actor: string) => makeControllerContext(store, engine, informers, actor);
+  const ctx = (actor: string) => makeControllerContext(store, engine, informers, actor, delay);
   const controllers: Controller[] = [
     new ReplicaSetController(ctx('replicaset-controller')),
     new DeploymentController(ctx('deployment-controller')),
@@ -113,8 +115,8 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   const scheduler = makeScheduler(schedulerName, {
     engine,
     client: new Client(store, 'default-scheduler'),
-    pods: informers.get<Pod>('Pod'),
-    nodes: informers.get<Node>('Node'),
+    pods: informers.get<Pod>('Pod', delay),
+    nodes: informers.get<Node>('Node', delay),
     onDecision: (record) => {
       metrics.recordSchedulingAttempt(record.uid);
       options.onDecision?.(record);

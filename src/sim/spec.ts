@@ -83,6 +83,8 @@ export interface SimulationSpec {
   kubelet: KubeletTiming;
   metrics: MetricsConfig;
   outputs: OutputsConfig;
+  /** Delay between an API change and every component's informer seeing it (0 = at once). */
+  informerDelayMs: number;
   /** Sorted by `at`; actions with equal `at` keep file order. */
   timeline: TimelineAction[];
 }

@@ -26,6 +26,7 @@ describe('loadScenario: a valid scenario', () => {
       },
       metrics: { intervalMs: 30_000 },
       outputs: { trace: false, decisions: false },
+      informerDelayMs: 0,
     });
     expect(spec.nodes).toEqual([
       {
@@ -143,6 +144,7 @@ describe('parseScenario with in-memory files', () => {
       kubelet: DEFAULT_KUBELET_TIMING,
       metrics: DEFAULT_METRICS_CONFIG,
       outputs: DEFAULT_OUTPUTS,
+      informerDelayMs: 0,
       timeline: [],
     });
   });

@@ -61,6 +61,7 @@ function specOf(
   replicas: number,
   nodes: number,
   faults: { at: number; node: number; down: number }[],
+  informerDelayMs = 0,
 ): SimulationSpec {
   const deployment: KubeObject = {
     apiVersion: 'apps/v1',
@@ -117,6 +118,7 @@ function specOf(
     kubelet: DEFAULT_KUBELET_TIMING,
     metrics: { intervalMs: 30_000 },
     outputs: DEFAULT_OUTPUTS,
+    informerDelayMs,
     timeline,
   };
 }
@@ -134,13 +136,17 @@ describe('determinism property', () => {
         }),
         { maxLength: 4 },
       ),
+      fc.constantFrom(0, 50, 500),
     ],
     { seed: 20261127, numRuns: 25 },
-  )('generated clusters with node faults replay identically', (replicas, nodes, faults) => {
-    const a = simulate(specOf(replicas, nodes, faults), { freezeObjects: true });
-    const b = simulate(specOf(replicas, nodes, faults));
-    expect(b.summary.runHash).toBe(a.summary.runHash);
-    expect(b.pods).toEqual(a.pods);
-    expect(b.timeseries).toEqual(a.timeseries);
-  });
+  )(
+    'generated clusters with node faults and stale informers replay identically',
+    (replicas, nodes, faults, delay) => {
+      const a = simulate(specOf(replicas, nodes, faults, delay), { freezeObjects: true });
+      const b = simulate(specOf(replicas, nodes, faults, delay));
+      expect(b.summary.runHash).toBe(a.summary.runHash);
+      expect(b.pods).toEqual(a.pods);
+      expect(b.timeseries).toEqual(a.timeseries);
+    },
+  );
 });

@@ -94,4 +94,18 @@ describe('kubecon-2016-ghost', () => {
     for (let i = 1; i < deletions.length; i++)
       expect(deletions[i]!).toBeGreaterThanOrEqual(readyTimes[i - 1]!);
   });
+
+  test('with every informer 500 ms behind the API, the rollout still keeps 3 of 4 available', async () => {
+    const { result: stale } = await runScenario('kubecon-2016-ghost.yaml', {}, (spec) => ({
+      ...spec,
+      informerDelayMs: 500,
+    }));
+    const rollouts = (stale.summary.metrics.workloads as Record<string, { rollouts: unknown[] }>)[
+      'default/ghost'
+    ]!.rollouts;
+    expect(rollouts).toEqual([
+      expect.objectContaining({ minAvailable: 3, maxTotal: 4, outcome: 'complete' }),
+    ]);
+    expect(stale.summary.runHash).not.toBe(result.summary.runHash);
+  });
 });

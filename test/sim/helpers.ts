@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../src/api/types.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { type SimulateOptions, type SimulationResult, simulate } from '../../src/sim/simulation.js';
+import type { SimulationSpec } from '../../src/sim/spec.js';
 
 export const SCENARIOS = join(import.meta.dirname, '..', '..', 'scenarios');
 
@@ -16,8 +17,9 @@ export interface Change {
 export async function runScenario(
   name: string,
   options: SimulateOptions = {},
+  edit: (spec: SimulationSpec) => SimulationSpec = (s) => s,
 ): Promise<{ result: SimulationResult; changes: Change[] }> {
-  const { spec } = await loadScenario(join(SCENARIOS, name));
+  const spec = edit((await loadScenario(join(SCENARIOS, name))).spec);
   const changes: Change[] = [];
   const result = simulate(spec, {
     freezeObjects: true,
