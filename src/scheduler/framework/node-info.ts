@@ -1,0 +1,227 @@
+// What the scheduler knows about one node (upstream framework.NodeInfo): the Node, its pods with
+// parsed affinity, the pods with affinity / required anti-affinity separately (the affinity plugins
+// only look at those), requested resources (real and non-zero), host ports in use, images and
+// PVC references. Updated incrementally; clone() gives an independent copy for what-if filtering
+// (nominated pods, preemption).
+
+import { resourceAmount } from '../../api/quantity.js';
+import {
+  emptyVector,
+  podNonZeroRequests,
+  podRequestVector,
+  type ResourceVector,
+} from '../../api/resources.js';
+import type { Node, Pod } from '../../api/types.js';
+import { PodInfo } from './pod-info.js';
+
+export const DEFAULT_BIND_ALL_HOST_IP = '0.0.0.0';
+
+/** Host ports in use: ip → set of "protocol/port" (upstream HostPortInfo). */
+export class HostPortInfo {
+  private readonly byIp = new Map<string, Map<string, number>>();
+
+  add(ip: string | undefined, protocol: string | undefined, port: number): void {
+    const key = `${protocol || 'TCP'}/${port}`;
+    const host = ip || DEFAULT_BIND_ALL_HOST_IP;
+    let ports = this.byIp.get(host);
+    if (ports === undefined) {
+      ports = new Map();
+      this.byIp.set(host, ports);
+    }
+    ports.set(key, (ports.get(key) ?? 0) + 1);
+  }
+
+  remove(ip: string | undefined, protocol: string | undefined, port: number): void {
+    const key = `${protocol || 'TCP'}/${port}`;
+    const host = ip || DEFAULT_BIND_ALL_HOST_IP;
+    const ports = this.byIp.get(host);
+    const n = ports?.get(key);
+    if (ports === undefined || n === undefined) return;
+    if (n <= 1) ports.delete(key);
+    else ports.set(key, n - 1);
+    if (ports.size === 0) this.byIp.delete(host);
+  }
+
+  /** 0.0.0.0 conflicts with every address; otherwise the same address and protocol/port. */
+  checkConflict(ip: string | undefined, protocol: string | undefined, port: number): boolean {
+    const key = `${protocol || 'TCP'}/${port}`;
+    const host = ip || DEFAULT_BIND_ALL_HOST_IP;
+    if (host === DEFAULT_BIND_ALL_HOST_IP) {
+      for (const ports of this.byIp.values()) if (ports.has(key)) return true;
+      return false;
+    }
+    return (
+      (this.byIp.get(host)?.has(key) ?? false) || (this.byIp.get(DEFAULT_BIND_ALL_HOST_IP)?.has(key) ?? false)
+    );
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const ports of this.byIp.values()) n += ports.size;
+    return n;
+  }
+
+  clone(): HostPortInfo {
+    const copy = new HostPortInfo();
+    for (const [ip, ports] of this.byIp) copy.byIp.set(ip, new Map(ports));
+    return copy;
+  }
+}
+
+/** An image on a node: its size and on how many nodes of the cluster it is (for ImageLocality). */
+export interface ImageStateSummary {
+  size: number;
+  numNodes: number;
+}
+
+function copyVector(v: ResourceVector): ResourceVector {
+  return { ...v, scalars: v.scalars === undefined ? undefined : new Map(v.scalars) };
+}
+
+export class NodeInfo {
+  node: Node;
+  readonly allocatable: ResourceVector = emptyVector();
+  allocatablePods = 0;
+  readonly requested: ResourceVector = emptyVector();
+  /** Requested with the non-zero defaults (100m / 200Mi per container without requests). */
+  nonZeroCpu = 0;
+  nonZeroMemory = 0;
+  readonly pods = new Map<string, PodInfo>();
+  readonly podsWithAffinity = new Map<string, PodInfo>();
+  readonly podsWithRequiredAntiAffinity = new Map<string, PodInfo>();
+  usedPorts = new HostPortInfo();
+  /** Images on the node by every name they are known by; filled by the cache. */
+  imageStates = new Map<string, ImageStateSummary>();
+  /** "namespace/claim" → pods on the node using it. */
+  readonly pvcRefCounts = new Map<string, number>();
+  /** Bumped on every change, so callers can tell a NodeInfo moved on. */
+  generation = 0;
+
+  constructor(node: Node) {
+    this.node = node;
+    this.setNode(node);
+  }
+
+  get name(): string {
+    return this.node.metadata.name;
+  }
+
+  setNode(node: Node): void {
+    this.node = node;
+    const a = this.allocatable;
+    a.cpu = 0;
+    a.memory = 0;
+    a.ephemeralStorage = 0;
+    a.scalars = undefined;
+    this.allocatablePods = 0;
+    for (const [name, q] of Object.entries(node.status?.allocatable ?? node.status?.capacity ?? {})) {
+      const v = resourceAmount(name, q);
+      if (name === 'cpu') a.cpu = v;
+      else if (name === 'memory') a.memory = v;
+      else if (name === 'ephemeral-storage') a.ephemeralStorage = v;
+      else if (name === 'pods') this.allocatablePods = v;
+      else {
+        a.scalars ??= new Map();
+        a.scalars.set(name, v);
+      }
+    }
+    this.generation++;
+  }
+
+  /** Allocatable amount of any resource (cpu in millicores; "pods" is the pod limit). */
+  allocatableOf(resource: string): number {
+    return vectorGet(this.allocatable, resource, this.allocatablePods);
+  }
+
+  /** Requested amount of any resource by the pods on the node ("pods" is their count). */
+  requestedOf(resource: string): number {
+    return vectorGet(this.requested, resource, this.pods.size);
+  }
+
+  addPod(pod: Pod): void {
+    const uid = pod.metadata.uid!;
+    if (this.pods.has(uid)) this.removePod(uid);
+    const info = PodInfo.of(pod);
+    this.pods.set(uid, info);
+    if (info.hasAffinity) this.podsWithAffinity.set(uid, info);
+    if (info.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity.set(uid, info);
+    this.account(pod, 1);
+  }
+
+  removePod(uid: string): boolean {
+    const info = this.pods.get(uid);
+    if (info === undefined) return false;
+    this.pods.delete(uid);
+    this.podsWithAffinity.delete(uid);
+    this.podsWithRequiredAntiAffinity.delete(uid);
+    this.account(info.pod, -1);
+    return true;
+  }
+
+  clone(): NodeInfo {
+    const copy = Object.create(NodeInfo.prototype) as NodeInfo;
+    Object.assign(copy, {
+      node: this.node,
+      allocatable: copyVector(this.allocatable),
+      allocatablePods: this.allocatablePods,
+      requested: copyVector(this.requested),
+      nonZeroCpu: this.nonZeroCpu,
+      nonZeroMemory: this.nonZeroMemory,
+      pods: new Map(this.pods),
+      podsWithAffinity: new Map(this.podsWithAffinity),
+      podsWithRequiredAntiAffinity: new Map(this.podsWithRequiredAntiAffinity),
+      usedPorts: this.usedPorts.clone(),
+      imageStates: this.imageStates,
+      pvcRefCounts: new Map(this.pvcRefCounts),
+      generation: this.generation,
+    });
+    return copy;
+  }
+
+  private account(pod: Pod, sign: 1 | -1): void {
+    const r = podRequestVector(pod);
+    const q = this.requested;
+    q.cpu += sign * r.cpu;
+    q.memory += sign * r.memory;
+    q.ephemeralStorage += sign * r.ephemeralStorage;
+    if (r.scalars) {
+      q.scalars ??= new Map();
+      for (const [n, v] of r.scalars) q.scalars.set(n, (q.scalars.get(n) ?? 0) + sign * v);
+    }
+    const nz = podNonZeroRequests(pod);
+    this.nonZeroCpu += sign * nz.cpu;
+    this.nonZeroMemory += sign * nz.memory;
+    for (const c of pod.spec.containers) {
+      for (const p of c.ports ?? []) {
+        if (!p.hostPort) continue;
+        if (sign > 0) this.usedPorts.add(p.hostIP, p.protocol, p.hostPort);
+        else this.usedPorts.remove(p.hostIP, p.protocol, p.hostPort);
+      }
+    }
+    const ns = pod.metadata.namespace ?? 'default';
+    for (const v of pod.spec.volumes ?? []) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (claim === undefined) continue;
+      const key = `${ns}/${claim}`;
+      const n = (this.pvcRefCounts.get(key) ?? 0) + sign;
+      if (n <= 0) this.pvcRefCounts.delete(key);
+      else this.pvcRefCounts.set(key, n);
+    }
+    this.generation++;
+  }
+}
+
+function vectorGet(v: ResourceVector, resource: string, pods: number): number {
+  switch (resource) {
+    case 'cpu':
+      return v.cpu;
+    case 'memory':
+      return v.memory;
+    case 'ephemeral-storage':
+      return v.ephemeralStorage;
+    case 'pods':
+      return pods;
+    default:
+      return v.scalars?.get(resource) ?? 0;
+  }
+}
