@@ -12,7 +12,11 @@ export type { MetricsResult, PodRow, RolloutRecord } from './metrics/collector.j
 export { writeOutputs } from './metrics/writers.js';
 export { type Diagnostic, formatDiagnostic, ScenarioError } from './scenario/diagnostics.js';
 export { checkScenario, loadScenario, parseScenario, validateScenarioFile } from './scenario/load.js';
-export type { DecisionRecord } from './scheduler/framework.js';
+export type { DecisionRecord } from './scheduler/decision.js';
+export { CycleState } from './scheduler/framework/cycle-state.js';
+export type * from './scheduler/framework/interfaces.js';
+export { NodeInfo } from './scheduler/framework/node-info.js';
+export { Status } from './scheduler/framework/status.js';
 export {
   type RunSummary,
   type SimulateOptions,

@@ -6,6 +6,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { createLineSink, writeOutputs } from '../metrics/writers.js';
 import { formatDiagnostic } from '../scenario/diagnostics.js';
 import { loadScenario } from '../scenario/load.js';
+import { isSchedulerFile, loadSchedulerFile } from '../scenario/scheduler-file.js';
 import { type SimulateOptions, simulate } from '../sim/simulation.js';
 import type { Io } from './errors.js';
 import { formatRunSummary } from './format.js';
@@ -17,7 +18,10 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
     .description('simulate a scenario and write summary.json, timeseries.csv and pods.csv')
     .argument('<scenario>', 'scenario file (YAML)')
     .option('--seed <n>', 'override the scenario seed', parseSeed)
-    .option('--scheduler <name>', 'override the scenario scheduler (preset name)')
+    .option(
+      '--scheduler <name|file>',
+      'override the scenario scheduler: a preset (default, binpack, spread) or a KubeSchedulerConfiguration file',
+    )
     .option('--out <dir>', 'output directory (default: out/<scenario name>)')
     .option('--trace', 'also write events.jsonl: every API change, as a Kubernetes watch stream')
     .option('--no-trace', 'do not write events.jsonl even if the scenario asks for it (spec.outputs.trace)')
@@ -43,7 +47,11 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
       const showProgress = !opts.quiet && process.stderr.isTTY === true;
       const options: SimulateOptions = { wallClock: () => performance.now() };
       if (opts.seed !== undefined) options.seed = opts.seed;
-      if (opts.scheduler !== undefined) options.scheduler = opts.scheduler;
+      if (opts.scheduler !== undefined) {
+        options.scheduler = isSchedulerFile(opts.scheduler)
+          ? loadSchedulerFile(opts.scheduler)
+          : opts.scheduler;
+      }
       if (events !== undefined) options.onEventLine = (line) => events.write(line);
       if (decisions !== undefined) {
         options.onDecision = (record) => decisions.write(JSON.stringify(record));

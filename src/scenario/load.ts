@@ -20,6 +20,8 @@ import { isNamespaced } from '../api/kinds.js';
 import { normalizeManifest, objectKey } from '../api/manifest.js';
 import { memoryToBytes } from '../api/quantity.js';
 import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
+import { checkSchedulerConfiguration } from '../scheduler/check-config.js';
+import { isPresetName, PRESET_NAMES } from '../scheduler/config/presets.js';
 import {
   DEFAULT_KUBELET_TIMING,
   DEFAULT_METRICS_CONFIG,
@@ -44,7 +46,6 @@ import {
   SCENARIO_API_VERSION,
   SCENARIO_KIND,
   ScenarioSchema,
-  SchedulerConfigSchema,
   TimelineItemSchema,
 } from './schema.js';
 import { resolveTarget } from './targets.js';
@@ -484,8 +485,22 @@ class Loader {
 
   // ------------------------------------------------------------ scheduler, timing
 
+  /**
+   * spec.scheduler: a preset name, an inline KubeSchedulerConfiguration, or {file: path} holding
+   * one. Configurations are checked as the scheduler would (kubescheduler.config.k8s.io/v1),
+   * including each plugin's args, with problems reported where they are in the file.
+   */
   private scheduler(raw: unknown, place: Place): string | Record<string, unknown> {
-    if (typeof raw === 'string') return raw;
+    if (typeof raw === 'string') {
+      if (!isPresetName(raw)) {
+        this.error(
+          place,
+          `unknown scheduler preset "${raw}"`,
+          `presets: ${PRESET_NAMES.join(', ')}; or an inline KubeSchedulerConfiguration, or {file: path}`,
+        );
+      }
+      return raw;
+    }
     if (!isRecord(raw)) return 'default';
     if ('file' in raw && !('kind' in raw)) {
       const ref = this.parsed(FileRefSchema, raw);
@@ -502,10 +517,14 @@ class Loader {
         return 'default';
       }
       const js = this.toJS(doc, loaded.source);
-      if (!js.ok) return 'default';
-      const config = this.validate(SchedulerConfigSchema, js.value, { source: loaded.source, doc, path: [] });
-      return config ?? 'default';
+      if (!js.ok || !isRecord(js.value)) return 'default';
+      return this.checkSchedulerConfig(js.value, { source: loaded.source, doc, path: [] });
     }
+    return this.checkSchedulerConfig(raw, place);
+  }
+
+  private checkSchedulerConfig(raw: Record<string, unknown>, place: Place): Record<string, unknown> {
+    for (const issue of checkSchedulerConfiguration(raw)) this.reportIssue(place, issue);
     return raw;
   }
 

@@ -1,10 +1,12 @@
-// The scheduler's cache (upstream internal/cache): NodeInfos fed by the scheduler's informers plus
-// the pods it has assumed onto nodes but whose binding it has not yet seen. Nodes are listed in
-// upstream NodeTree order — zones interleaved round-robin — which decides which nodes a cycle
-// looks at when it stops after numFeasibleNodesToFind.
+// The scheduler's cache (upstream backend/cache): NodeInfos fed by the scheduler's informers plus
+// the pods it assumed onto nodes before their binding is visible. Nodes are listed in upstream
+// NodeTree order — zones interleaved round-robin — which decides which nodes a cycle looks at
+// when it stops after numFeasibleNodesToFind. The cache is also the cycle's snapshot: a cycle
+// runs to completion between two engine events, so nothing changes under it.
 
 import type { Node, Pod } from '../api/types.js';
-import { NodeInfo } from './node-info.js';
+import type { NodeInfoLister } from './framework/interfaces.js';
+import { type ImageStateSummary, NodeInfo } from './framework/node-info.js';
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const REGION_LABEL = 'topology.kubernetes.io/region';
@@ -18,29 +20,58 @@ function zoneKey(node: Node): string {
   return region === '' && zone === '' ? '' : `${region}:\u0000:${zone}`;
 }
 
-export class SchedulerCache {
+/** Pod placement changes, for indexes kept outside the cache (e.g. topology spread counts). */
+export interface CacheListener {
+  podAdded(nodeInfo: NodeInfo, pod: Pod): void;
+  podRemoved(nodeInfo: NodeInfo, pod: Pod): void;
+  nodeRemoved(name: string): void;
+}
+
+export class SchedulerCache implements NodeInfoLister {
   private readonly infos = new Map<string, NodeInfo>();
   private readonly zones = new Map<string, string[]>();
-  private orderCache: NodeInfo[] | undefined;
+  private order: NodeInfo[] | undefined;
+  private withAffinity: NodeInfo[] | undefined;
+  private withAntiAffinity: NodeInfo[] | undefined;
   /** Pods bound to nodes the scheduler has not seen yet. */
   private readonly orphans = new Map<string, Map<string, Pod>>();
   /** uid → node of pods assumed by this scheduler and not yet confirmed by the informer. */
   private readonly assumed = new Map<string, string>();
-  /** uid → node for every pod accounted in some NodeInfo. */
+  /** uid → node for every pod accounted in a NodeInfo. */
   private readonly podNode = new Map<string, string>();
+  /** image name → nodes that have it (ImageLocality spreads the score by this count). */
+  private readonly imageNodes = new Map<string, { size: number; nodes: Set<string> }>();
+  private readonly listeners: CacheListener[] = [];
+
+  addListener(listener: CacheListener): void {
+    this.listeners.push(listener);
+  }
 
   get nodeCount(): number {
     return this.infos.size;
   }
 
-  nodeInfo(name: string): NodeInfo | undefined {
+  get(name: string): NodeInfo | undefined {
     return this.infos.get(name);
   }
 
   /** All NodeInfos in NodeTree order (zones interleaved). */
   list(): readonly NodeInfo[] {
-    if (this.orderCache === undefined) this.orderCache = this.buildOrder();
-    return this.orderCache;
+    if (this.order === undefined) this.order = this.buildOrder();
+    return this.order;
+  }
+
+  havePodsWithAffinity(): readonly NodeInfo[] {
+    if (this.withAffinity === undefined)
+      this.withAffinity = this.list().filter((n) => n.podsWithAffinity.size > 0);
+    return this.withAffinity;
+  }
+
+  havePodsWithRequiredAntiAffinity(): readonly NodeInfo[] {
+    if (this.withAntiAffinity === undefined) {
+      this.withAntiAffinity = this.list().filter((n) => n.podsWithRequiredAntiAffinity.size > 0);
+    }
+    return this.withAntiAffinity;
   }
 
   setNode(node: Node): void {
@@ -48,7 +79,9 @@ export class SchedulerCache {
     const existing = this.infos.get(name);
     if (existing !== undefined) {
       const oldZone = zoneKey(existing.node);
+      this.untrackImages(existing.node);
       existing.setNode(node);
+      this.trackImages(node);
       if (oldZone !== zoneKey(node)) {
         this.removeFromZone(oldZone, name);
         this.addToZone(zoneKey(node), name);
@@ -57,11 +90,12 @@ export class SchedulerCache {
     }
     const info = new NodeInfo(node);
     this.infos.set(name, info);
+    this.trackImages(node);
     this.addToZone(zoneKey(node), name);
     const waiting = this.orphans.get(name);
     if (waiting !== undefined) {
-      for (const pod of waiting.values()) info.addPod(pod);
       this.orphans.delete(name);
+      for (const pod of waiting.values()) this.place(info, pod);
     }
   }
 
@@ -69,21 +103,22 @@ export class SchedulerCache {
     const info = this.infos.get(name);
     if (info === undefined) return;
     this.infos.delete(name);
+    this.untrackImages(info.node);
     this.removeFromZone(zoneKey(info.node), name);
+    for (const l of this.listeners) l.nodeRemoved(name);
     // Pods still bound to a removed node keep their accounting until they are deleted.
-    if (info.pods.size > 0) this.orphans.set(name, new Map(info.pods));
+    if (info.pods.size > 0) this.orphans.set(name, new Map([...info.pods].map(([uid, p]) => [uid, p.pod])));
   }
 
   /** A bound, non-terminal pod observed through the informer (confirms an assumption). */
   addPod(pod: Pod): void {
     const uid = pod.metadata.uid!;
     const node = pod.spec.nodeName!;
-    const previous = this.podNode.get(uid);
-    if (previous !== undefined && previous !== node) this.removePod(uid);
+    if (this.podNode.has(uid)) this.removePod(uid);
     this.assumed.delete(uid);
     this.podNode.set(uid, node);
     const info = this.infos.get(node);
-    if (info !== undefined) info.addPod(pod);
+    if (info !== undefined) this.place(info, pod);
     else {
       let waiting = this.orphans.get(node);
       if (waiting === undefined) {
@@ -99,7 +134,16 @@ export class SchedulerCache {
     if (node === undefined) return;
     this.podNode.delete(uid);
     this.assumed.delete(uid);
-    this.infos.get(node)?.removePod(uid);
+    const info = this.infos.get(node);
+    const pod = info?.pods.get(uid)?.pod;
+    if (info !== undefined && pod !== undefined) {
+      const affinity = info.podsWithAffinity.size > 0;
+      const anti = info.podsWithRequiredAntiAffinity.size > 0;
+      info.removePod(uid);
+      if (affinity !== info.podsWithAffinity.size > 0) this.withAffinity = undefined;
+      if (anti !== info.podsWithRequiredAntiAffinity.size > 0) this.withAntiAffinity = undefined;
+      for (const l of this.listeners) l.podRemoved(info, pod);
+    }
     this.orphans.get(node)?.delete(uid);
   }
 
@@ -119,6 +163,62 @@ export class SchedulerCache {
     return this.assumed.has(uid);
   }
 
+  /** The node a pod is accounted on (assumed or bound), if any. */
+  nodeOf(uid: string): string | undefined {
+    return this.podNode.get(uid);
+  }
+
+  private place(info: NodeInfo, pod: Pod): void {
+    const affinity = info.podsWithAffinity.size > 0;
+    const anti = info.podsWithRequiredAntiAffinity.size > 0;
+    info.addPod(pod);
+    if (affinity !== info.podsWithAffinity.size > 0) this.withAffinity = undefined;
+    if (anti !== info.podsWithRequiredAntiAffinity.size > 0) this.withAntiAffinity = undefined;
+    for (const l of this.listeners) l.podAdded(info, pod);
+  }
+
+  private trackImages(node: Node): void {
+    for (const img of node.status?.images ?? []) {
+      for (const name of img.names) {
+        let entry = this.imageNodes.get(name);
+        if (entry === undefined) {
+          entry = { size: img.sizeBytes ?? 0, nodes: new Set() };
+          this.imageNodes.set(name, entry);
+        }
+        entry.nodes.add(node.metadata.name);
+      }
+    }
+    const info = this.infos.get(node.metadata.name);
+    if (info !== undefined) info.imageStates = this.liveImageStates(node);
+  }
+
+  private untrackImages(node: Node): void {
+    for (const img of node.status?.images ?? []) {
+      for (const name of img.names) {
+        const entry = this.imageNodes.get(name);
+        entry?.nodes.delete(node.metadata.name);
+        if (entry?.nodes.size === 0) this.imageNodes.delete(name);
+      }
+    }
+  }
+
+  /** ImageStateSummary views whose numNodes reads the live node set. */
+  private liveImageStates(node: Node): Map<string, ImageStateSummary> {
+    const out = new Map<string, ImageStateSummary>();
+    for (const img of node.status?.images ?? []) {
+      for (const name of img.names) {
+        const entry = this.imageNodes.get(name)!;
+        out.set(name, {
+          size: entry.size,
+          get numNodes() {
+            return entry.nodes.size;
+          },
+        });
+      }
+    }
+    return out;
+  }
+
   private addToZone(zone: string, name: string): void {
     let list = this.zones.get(zone);
     if (list === undefined) {
@@ -126,7 +226,7 @@ export class SchedulerCache {
       this.zones.set(zone, list);
     }
     list.push(name);
-    this.orderCache = undefined;
+    this.invalidateOrder();
   }
 
   private removeFromZone(zone: string, name: string): void {
@@ -135,7 +235,13 @@ export class SchedulerCache {
     const i = list.indexOf(name);
     if (i >= 0) list.splice(i, 1);
     if (list.length === 0) this.zones.delete(zone);
-    this.orderCache = undefined;
+    this.invalidateOrder();
+  }
+
+  private invalidateOrder(): void {
+    this.order = undefined;
+    this.withAffinity = undefined;
+    this.withAntiAffinity = undefined;
   }
 
   private buildOrder(): NodeInfo[] {

@@ -1,17 +1,19 @@
 // What the simulation needs from any scheduler, built-in or user-written: start it, and it binds
 // pods through its client. Decision records go to onDecision for --decisions and explain.
 
-import type { Node, Pod } from '../api/types.js';
+import type { KubeObject, Node, Pod } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { Client } from '../store/client.js';
 import type { Informer } from '../store/informer.js';
-import type { DecisionRecord } from './framework.js';
+import type { DecisionRecord } from './decision.js';
 
 export interface SchedulerEnv {
   engine: Engine;
   client: Client;
   pods: Informer<Pod>;
   nodes: Informer<Node>;
+  /** The scheduler's view of any other kind (PVCs, PDBs, Services, ...). */
+  informer<T extends KubeObject>(kind: string): Informer<T>;
   /** Called after every scheduling attempt. */
   onDecision?: (record: DecisionRecord) => void;
   /** Build per-node filter and score details in decision records (costly; off for plain runs). */

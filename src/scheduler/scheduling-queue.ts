@@ -1,82 +1,139 @@
-// The scheduling queue (upstream PriorityQueue): activeQ ordered by priority then the time the pod
-// entered the queue; a backoff for pods that failed (1 s doubling up to 10 s); and a pool of
-// unschedulable pods that go back when the cluster changes or after 5 minutes at most.
+// The scheduling queue (upstream PriorityQueue): activeQ ordered by the profile's QueueSort plugin;
+// a backoff queue for pods that failed (1 s doubling to 10 s, released by a flush that runs every
+// second); and the unschedulable pool, which a pod leaves when a cluster event that one of the
+// plugins that rejected it registered for happens, or at the 30-second flush after 5 minutes.
+// PreEnqueue plugins (SchedulingGates) keep gated pods out of activeQ until the pod changes.
 
 import type { Pod } from '../api/types.js';
 import { BinaryHeap } from '../engine/binary-heap.js';
 import type { Engine } from '../engine/engine.js';
-
-export interface QueuedPodInfo {
-  pod: Pod;
-  /** When the pod (re)entered activeQ; the PrioritySort tie-break. */
-  timestamp: number;
-  /** Scheduling attempts so far. */
-  attempts: number;
-  /** When the pod was first queued (for latency). */
-  initialAttemptTimestamp: number;
-  /** Earliest time the pod may be retried after a failure. */
-  backoffUntil: number;
-  seq: number;
-}
+import type { ClusterEventAction, ClusterEventResource, QueuedPodInfo } from './framework/interfaces.js';
+import type { Status } from './framework/status.js';
 
 export interface QueueConfig {
   initialBackoffMs: number;
   maxBackoffMs: number;
   /** podMaxInUnschedulablePodsDuration */
   maxUnschedulableMs: number;
+  /** How often upstream flushes completed backoffs and leftover unschedulable pods. */
+  backoffFlushPeriodMs: number;
+  unschedulableFlushPeriodMs: number;
 }
 
 export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
   initialBackoffMs: 1_000,
   maxBackoffMs: 10_000,
   maxUnschedulableMs: 5 * 60_000,
+  backoffFlushPeriodMs: 1_000,
+  unschedulableFlushPeriodMs: 30_000,
 };
 
+export interface QueuedPod extends QueuedPodInfo {
+  /** Plugins that rejected the pod in its last attempt; the events they registered can requeue it. */
+  unschedulablePlugins: Set<string>;
+  /** A PreEnqueue plugin refused it: it waits for a pod update. */
+  gated: boolean;
+  seq: number;
+}
+
+type Where = 'active' | 'backoff' | 'unschedulable' | 'inflight';
+
+export interface QueueHooks {
+  /** PreEnqueue plugins of the pod's profile; Success lets the pod into activeQ. */
+  preEnqueue(pod: Pod): Status;
+  /** The profile's QueueSort: true when a goes first. */
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean;
+  /** Whether any of `plugins` registered for the event (empty set: always). */
+  interested(
+    plugins: ReadonlySet<string>,
+    resource: ClusterEventResource,
+    action: ClusterEventAction,
+  ): boolean;
+  /** A pod became poppable. */
+  onActive(): void;
+}
+
 export class SchedulingQueue {
-  private readonly active = new BinaryHeap<QueuedPodInfo>(before);
-  private activeCount = 0;
-  private readonly infos = new Map<string, QueuedPodInfo>();
-  private readonly where = new Map<string, 'active' | 'backoff' | 'unschedulable' | 'inflight'>();
-  private seq = 0;
-  /** seq of each pod's live heap entry; older entries for the same pod are stale. */
+  private readonly active: BinaryHeap<QueuedPod>;
+  private readonly infos = new Map<string, QueuedPod>();
+  private readonly where = new Map<string, Where>();
+  /** seq of each pod's live heap entry; older heap entries for the same pod are stale. */
   private readonly activeSeq = new Map<string, number>();
-  /** Called when a pod becomes poppable. */
-  onActive: () => void = () => {};
+  private activeCount = 0;
+  private seq = 0;
+  private readonly backoffFlushAt = new Set<number>();
+  private readonly unschedulableFlushAt = new Set<number>();
 
   constructor(
     private readonly engine: Engine,
+    private readonly hooks: QueueHooks,
     private readonly config: QueueConfig = DEFAULT_QUEUE_CONFIG,
-  ) {}
+  ) {
+    this.active = new BinaryHeap<QueuedPod>((a, b) => {
+      if (hooks.less(a, b)) return true;
+      if (hooks.less(b, a)) return false;
+      return a.seq < b.seq;
+    });
+  }
 
   get activeLength(): number {
     return this.activeCount;
+  }
+
+  get size(): number {
+    return this.infos.size;
   }
 
   has(uid: string): boolean {
     return this.where.has(uid);
   }
 
-  /** A new pending pod, or an update to one already queued. */
+  /** Counts of pods per sub-queue, for metrics and tests. */
+  stats(): Record<Where, number> {
+    const out: Record<Where, number> = { active: 0, backoff: 0, unschedulable: 0, inflight: 0 };
+    for (const w of this.where.values()) out[w]++;
+    return out;
+  }
+
+  /** A new pending pod. */
   add(pod: Pod): void {
     const uid = pod.metadata.uid!;
-    const existing = this.infos.get(uid);
-    if (existing !== undefined) {
-      existing.pod = pod;
-      // An update may make an unschedulable pod schedulable (upstream re-evaluates on pod update).
-      if (this.where.get(uid) === 'unschedulable') this.moveToActiveOrBackoff(existing);
+    if (this.infos.has(uid)) {
+      this.update(pod);
       return;
     }
     const now = this.engine.now;
-    const info: QueuedPodInfo = {
+    const info: QueuedPod = {
       pod,
       timestamp: now,
       attempts: 0,
       initialAttemptTimestamp: now,
-      backoffUntil: now,
+      unschedulablePlugins: new Set(),
+      gated: false,
       seq: this.seq++,
     };
     this.infos.set(uid, info);
-    this.pushActive(info);
+    this.moveToActive(info);
+  }
+
+  /**
+   * The pending pod's object changed. A spec/label/annotation change gives a parked pod a new
+   * chance (upstream isPodUpdated ignores status-only writes, like the scheduler's own).
+   */
+  update(pod: Pod): void {
+    const info = this.infos.get(pod.metadata.uid!);
+    if (info === undefined) {
+      this.add(pod);
+      return;
+    }
+    const changed = specChanged(info.pod, pod);
+    info.pod = pod;
+    if (!changed) return;
+    const where = this.where.get(pod.metadata.uid!);
+    if (where === 'unschedulable') {
+      if (info.gated) this.moveToActive(info);
+      else this.moveToActiveOrBackoff(info);
+    }
   }
 
   delete(uid: string): void {
@@ -88,98 +145,147 @@ export class SchedulingQueue {
     if (where === 'active') this.activeCount--; // the heap entry is skipped when popped
   }
 
-  /** Highest-priority pod, now in flight until done() / requeue. */
-  pop(): QueuedPodInfo | undefined {
-    let info: QueuedPodInfo | undefined;
-    do {
-      info = this.active.pop();
+  /** The next pod to schedule; it is in flight until done() or a requeue. */
+  pop(): QueuedPod | undefined {
+    for (;;) {
+      const info = this.active.pop();
       if (info === undefined) return undefined;
-      // Skip stale heap entries: deleted pods, or pods re-pushed since this entry was made.
-    } while (
-      this.where.get(info.pod.metadata.uid!) !== 'active' ||
-      this.infos.get(info.pod.metadata.uid!) !== info ||
-      info.seq !== this.activeSeq.get(info.pod.metadata.uid!)
-    );
-    this.activeCount--;
-    info.attempts++;
-    this.where.set(info.pod.metadata.uid!, 'inflight');
-    return info;
+      const uid = info.pod.metadata.uid!;
+      if (
+        this.where.get(uid) !== 'active' ||
+        this.infos.get(uid) !== info ||
+        this.activeSeq.get(uid) !== info.seq
+      ) {
+        continue;
+      }
+      this.activeCount--;
+      this.activeSeq.delete(uid);
+      info.attempts++;
+      this.where.set(uid, 'inflight');
+      return info;
+    }
   }
 
-  /** The pod was scheduled (or went away): forget it. */
+  /** The pod was assumed or went away: the queue forgets it. */
   done(uid: string): void {
-    this.where.delete(uid);
-    this.infos.delete(uid);
-    this.activeSeq.delete(uid);
+    this.delete(uid);
   }
 
-  /** The attempt failed: park the pod until a cluster event or the 5-minute flush. */
-  requeueUnschedulable(info: QueuedPodInfo): void {
+  /**
+   * The attempt failed because no node fits: park the pod with the plugins that rejected it.
+   * (Upstream sends it to backoffQ instead when a move request came during the cycle; cycles
+   * here take no time unless a latency model is on, and then the caller passes moved = true.)
+   */
+  requeueUnschedulable(info: QueuedPod, rejectors: Iterable<string>, movedDuringCycle = false): void {
     const uid = info.pod.metadata.uid!;
     if (!this.infos.has(uid)) return;
-    info.backoffUntil = this.engine.now + this.backoffMs(info.attempts);
+    info.timestamp = this.engine.now;
+    info.unschedulablePlugins = new Set(rejectors);
+    if (movedDuringCycle) {
+      this.moveToActiveOrBackoff(info);
+      return;
+    }
     this.where.set(uid, 'unschedulable');
-    const parkedAt = this.engine.now;
-    this.engine.after(this.config.maxUnschedulableMs, () => {
-      if (
-        this.where.get(uid) === 'unschedulable' &&
-        this.infos.get(uid) === info &&
-        info.timestamp <= parkedAt
-      ) {
+    this.scheduleUnschedulableFlush(info.timestamp);
+  }
+
+  /** A transient failure (binding error, reserve/permit rejection): retry after backoff. */
+  requeueBackoff(info: QueuedPod): void {
+    if (!this.infos.has(info.pod.metadata.uid!)) return;
+    info.timestamp = this.engine.now;
+    this.moveToActiveOrBackoff(info);
+  }
+
+  /** A cluster event: parked pods rejected by a plugin interested in it get another chance. */
+  onClusterEvent(resource: ClusterEventResource, action: ClusterEventAction): void {
+    for (const [uid, where] of this.where) {
+      if (where !== 'unschedulable') continue;
+      const info = this.infos.get(uid)!;
+      if (info.gated) continue;
+      if (this.hooks.interested(info.unschedulablePlugins, resource, action))
         this.moveToActiveOrBackoff(info);
+    }
+  }
+
+  private backoffUntil(info: QueuedPod): number {
+    const exp = Math.max(0, info.attempts - 1);
+    const d = Math.min(this.config.initialBackoffMs * 2 ** Math.min(exp, 30), this.config.maxBackoffMs);
+    return info.timestamp + d;
+  }
+
+  private moveToActiveOrBackoff(info: QueuedPod): void {
+    const uid = info.pod.metadata.uid!;
+    const until = info.attempts === 0 ? 0 : this.backoffUntil(info);
+    if (until > this.engine.now) {
+      this.where.set(uid, 'backoff');
+      this.scheduleBackoffFlush(until);
+      return;
+    }
+    this.moveToActive(info);
+  }
+
+  /** Into activeQ, unless a PreEnqueue plugin says no (then parked as gated). */
+  private moveToActive(info: QueuedPod): void {
+    const uid = info.pod.metadata.uid!;
+    const pre = this.hooks.preEnqueue(info.pod);
+    if (!pre.isSuccess()) {
+      info.gated = true;
+      if (this.where.get(uid) === 'active') this.activeCount--;
+      this.where.set(uid, 'unschedulable');
+      return;
+    }
+    info.gated = false;
+    if (this.where.get(uid) !== 'active') this.activeCount++;
+    info.seq = this.seq++;
+    this.where.set(uid, 'active');
+    this.activeSeq.set(uid, info.seq);
+    this.active.push(info);
+    this.hooks.onActive();
+  }
+
+  /** flushBackoffQCompleted runs every second: a pod leaves backoff at the first tick after expiry. */
+  private scheduleBackoffFlush(until: number): void {
+    const p = this.config.backoffFlushPeriodMs;
+    const tick = Math.ceil(until / p) * p;
+    if (this.backoffFlushAt.has(tick)) return;
+    this.backoffFlushAt.add(tick);
+    this.engine.at(tick, () => {
+      this.backoffFlushAt.delete(tick);
+      for (const [uid, where] of this.where) {
+        if (where !== 'backoff') continue;
+        const info = this.infos.get(uid)!;
+        if (this.backoffUntil(info) <= this.engine.now) this.moveToActive(info);
       }
     });
   }
 
-  /** The attempt failed for a transient reason (e.g. a bind error): retry after backoff. */
-  requeueBackoff(info: QueuedPodInfo): void {
-    if (!this.infos.has(info.pod.metadata.uid!)) return;
-    info.backoffUntil = this.engine.now + this.backoffMs(info.attempts);
-    this.moveToActiveOrBackoff(info);
-  }
-
-  /** A cluster event that may make parked pods schedulable: move them all back. */
-  moveAllToActiveOrBackoff(): void {
-    for (const [uid, where] of this.where) {
-      if (where === 'unschedulable') this.moveToActiveOrBackoff(this.infos.get(uid)!);
-    }
-  }
-
-  private backoffMs(attempts: number): number {
-    const exp = Math.max(0, attempts - 1);
-    return Math.min(this.config.initialBackoffMs * 2 ** exp, this.config.maxBackoffMs);
-  }
-
-  private moveToActiveOrBackoff(info: QueuedPodInfo): void {
-    const uid = info.pod.metadata.uid!;
-    const now = this.engine.now;
-    if (info.backoffUntil > now) {
-      this.where.set(uid, 'backoff');
-      this.engine.at(info.backoffUntil, () => {
-        if (this.where.get(uid) === 'backoff' && this.infos.get(uid) === info) this.pushActive(info);
-      });
-      return;
-    }
-    this.pushActive(info);
-  }
-
-  private pushActive(info: QueuedPodInfo): void {
-    info.timestamp = this.engine.now;
-    info.seq = this.seq++;
-    const uid = info.pod.metadata.uid!;
-    if (this.where.get(uid) !== 'active') this.activeCount++;
-    this.where.set(uid, 'active');
-    this.activeSeq.set(uid, info.seq);
-    this.active.push(info);
-    this.onActive();
+  /** flushUnschedulablePodsLeftover runs every 30 s: pods parked for more than 5 minutes go back. */
+  private scheduleUnschedulableFlush(parkedAt: number): void {
+    const p = this.config.unschedulableFlushPeriodMs;
+    const tick = (Math.floor((parkedAt + this.config.maxUnschedulableMs) / p) + 1) * p;
+    if (this.unschedulableFlushAt.has(tick)) return;
+    this.unschedulableFlushAt.add(tick);
+    this.engine.at(tick, () => {
+      this.unschedulableFlushAt.delete(tick);
+      const now = this.engine.now;
+      for (const [uid, where] of this.where) {
+        if (where !== 'unschedulable') continue;
+        const info = this.infos.get(uid)!;
+        if (!info.gated && now - info.timestamp > this.config.maxUnschedulableMs)
+          this.moveToActiveOrBackoff(info);
+      }
+    });
   }
 }
 
-/** PrioritySort.Less: higher priority first, then earlier queue time, then FIFO. */
-function before(a: QueuedPodInfo, b: QueuedPodInfo): boolean {
-  const pa = a.pod.spec.priority ?? 0;
-  const pb = b.pod.spec.priority ?? 0;
-  if (pa !== pb) return pa > pb;
-  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp;
-  return a.seq < b.seq;
+/** Upstream isPodUpdated: anything but status, resourceVersion and generation. */
+function specChanged(a: Pod, b: Pod): boolean {
+  if (a.spec !== b.spec && JSON.stringify(a.spec) !== JSON.stringify(b.spec)) return true;
+  const ma = a.metadata;
+  const mb = b.metadata;
+  return (
+    JSON.stringify(ma.labels) !== JSON.stringify(mb.labels) ||
+    JSON.stringify(ma.annotations) !== JSON.stringify(mb.annotations) ||
+    ma.deletionTimestamp !== mb.deletionTimestamp
+  );
 }

@@ -13,9 +13,11 @@ import { Engine } from '../engine/engine.js';
 import { MetricsCollector, type MetricsResult } from '../metrics/collector.js';
 import { EventLog } from '../metrics/event-log.js';
 import { NodeAgents } from '../node/node-agents.js';
-import { DefaultScheduler } from '../scheduler/default-scheduler.js';
-import type { DecisionRecord } from '../scheduler/framework.js';
-import type { Scheduler } from '../scheduler/scheduler.js';
+import { resolveSchedulerConfig, SchedulerConfigError, schedulerInput } from '../scheduler/build.js';
+import type { DecisionRecord } from '../scheduler/decision.js';
+import { KubeScheduler } from '../scheduler/kube-scheduler.js';
+import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
+import type { Scheduler, SchedulerEnv } from '../scheduler/scheduler.js';
 import { Client } from '../store/client.js';
 import { NodeLeases } from '../store/leases.js';
 import { Store } from '../store/store.js';
@@ -27,12 +29,12 @@ import { scheduleTimeline } from './timeline.js';
 export interface SimulateOptions {
   /** Overrides spec.seed. */
   seed?: number;
-  /** Overrides spec.scheduler (a preset name). */
-  scheduler?: string;
+  /** Overrides spec.scheduler: a preset name or a KubeSchedulerConfiguration object. */
+  scheduler?: string | Record<string, unknown>;
   /** Receives every event-log line (events.jsonl) as it happens. */
   onEventLine?: (line: string) => void;
-  /** Receives every scheduling decision record (decisions.jsonl). */
-  onDecision?: (record: DecisionRecord) => void;
+  /** Receives every scheduling decision record (decisions.jsonl); returning true ends the run there. */
+  onDecision?: (record: DecisionRecord) => boolean | undefined | undefined;
   /** Include per-node filter/score details in decision records. */
   decisionDetails?: boolean;
   /** Deep-freeze stored objects to catch accidental mutation (slower; tests use it). */
@@ -110,26 +112,18 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
     new TaintEvictionController(ctx('taint-eviction-controller')),
   ];
-  const schedulerName =
-    options.scheduler ?? (typeof spec.scheduler === 'string' ? spec.scheduler : 'default');
-  const scheduler = makeScheduler(schedulerName, {
+  const scheduler = makeScheduler(options.scheduler ?? spec.scheduler, {
     engine,
     client: new Client(store, 'default-scheduler'),
     pods: informers.get<Pod>('Pod', delay),
     nodes: informers.get<Node>('Node', delay),
+    informer: (kind) => informers.get(kind, delay),
     onDecision: (record) => {
       metrics.recordSchedulingAttempt(record.uid);
-      options.onDecision?.(record);
+      if (options.onDecision?.(record) === true) engine.stop();
     },
     recordDetails: options.decisionDetails ?? false,
   });
-
-  if (options.scheduler === undefined && typeof spec.scheduler !== 'string') {
-    warn(
-      'the KubeSchedulerConfiguration in spec.scheduler is loaded but not applied yet: ' +
-        'profiles and plugin settings need the full scheduler framework; the default scheduler runs',
-    );
-  }
 
   for (const c of controllers) c.start();
   scheduler.start();
@@ -236,11 +230,15 @@ function runWithProgress(
   }
 }
 
+/** The scheduler asked for does not exist or its configuration is invalid (a user error). */
 export class UnknownSchedulerError extends Error {}
 
-export const SCHEDULER_PRESETS = ['default'] as const;
-
-function makeScheduler(name: string, env: ConstructorParameters<typeof DefaultScheduler>[0]): Scheduler {
-  if (name === 'default') return new DefaultScheduler(env);
-  throw new UnknownSchedulerError(`unknown scheduler "${name}" (available: ${SCHEDULER_PRESETS.join(', ')})`);
+function makeScheduler(source: string | Record<string, unknown>, env: SchedulerEnv): Scheduler {
+  try {
+    const { name, config } = resolveSchedulerConfig(source);
+    return new KubeScheduler(env, schedulerInput(name, config, IN_TREE_PLUGINS));
+  } catch (e) {
+    if (e instanceof SchedulerConfigError) throw new UnknownSchedulerError(e.message);
+    throw e;
+  }
 }

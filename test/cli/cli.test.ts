@@ -136,7 +136,9 @@ describe('bad input: exit code 2, file:line:col, no stack trace', () => {
     const ghost = join(ROOT, 'scenarios/kubecon-2016-ghost.yaml');
     const s = await kubesim('run', ghost, '--scheduler', 'fastest', '--out', tmp());
     expect(s).toMatchObject({ code: 2 });
-    expect(s.err).toMatch(/^kubesim: unknown scheduler "fastest" \(available: default\)$/m);
+    expect(s.err).toMatch(
+      /^kubesim: unknown scheduler "fastest" \(available: default, binpack, spread, or a KubeSchedulerConfiguration file\)$/m,
+    );
     const seed = await kubesim('run', ghost, '--seed', 'seven');
     expect(seed.code).toBe(2);
     expect(seed.err).toMatch(/the seed must be a non-negative integer/);

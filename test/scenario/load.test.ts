@@ -328,8 +328,8 @@ describe('checkScenario diagnostics', () => {
   it('checks scheduler configuration files and values', () => {
     const files = { 'mem/bad.yaml': 'apiVersion: v1\nkind: Foo\n', 'mem/two.yaml': 'a: 1\n---\nb: 2\n' };
     expect(lines(`${HEAD}spec:\n  duration: 1h\n  scheduler: {file: bad.yaml}\n`, files)).toEqual([
-      'mem/bad.yaml:1:13: apiVersion must start with "kubescheduler.config.k8s.io/", got "v1"',
-      'mem/bad.yaml:2:7: kind must be "KubeSchedulerConfiguration", got "Foo"',
+      'mem/bad.yaml:1:13: apiVersion "v1" is not supported (use kubescheduler.config.k8s.io/v1)',
+      'mem/bad.yaml:2:7: kind must be KubeSchedulerConfiguration, got "Foo" (kind: KubeSchedulerConfiguration)',
     ]);
     expect(lines(`${HEAD}spec:\n  duration: 1h\n  scheduler: {file: two.yaml}\n`, files)).toEqual([
       'mem/s.yaml:6:21: mem/two.yaml must hold exactly one KubeSchedulerConfiguration document, found 2',

@@ -83,8 +83,9 @@ export function makePod(name: string, o: PodSpecOptions = {}): Pod {
       image: o.images?.[i] ?? 'pause',
     })),
   ];
-  if (o.images && containers.length === 0)
-    o.images.forEach((image, i) => containers.push({ name: `i${i}`, image }));
+  if (o.images && containers.length === 0) {
+    for (const [i, image] of o.images.entries()) containers.push({ name: `i${i}`, image });
+  }
   if (o.hostPorts) {
     containers.push({
       name: 'ports',

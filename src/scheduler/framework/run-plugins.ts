@@ -54,9 +54,7 @@ export function filterWithPlugin(
         if (!result.nodeNames.has(n.name))
           out.set(
             n.name,
-            Status.unresolvable("node(s) didn't satisfy plugin(s) [" + plugin.name + ']').withPlugin(
-              plugin.name,
-            ),
+            Status.unresolvable(`node(s) didn't satisfy plugin(s) [${plugin.name}]`).withPlugin(plugin.name),
           );
       }
     }

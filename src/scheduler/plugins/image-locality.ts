@@ -1,0 +1,73 @@
+// ImageLocality (upstream plugins/imagelocality/image_locality.go): favours nodes that already
+// have the pod's images. Each container image (init containers included) present on the node
+// adds its size scaled by the fraction of nodes that have it (so an image everywhere counts less,
+// avoiding "node heating"); the sum is clamped to [23 MiB, 1000 MiB × containers] and mapped
+// linearly onto 0..100.
+//
+// Image names are normalized as upstream does: a name without a tag gets ":latest"
+// ("nginx" ≡ "nginx:latest"). Upstream does not reconcile registry prefixes ("nginx" vs
+// "docker.io/library/nginx" is a known gap, a TODO there), so neither does kubesim.
+
+import type { Pod, PodSpec } from '../../api/types.js';
+import { ArgsError } from '../framework/args.js';
+import type { CycleState } from '../framework/cycle-state.js';
+import type { Handle, Plugin, ScorePlugin } from '../framework/interfaces.js';
+import type { NodeInfo } from '../framework/node-info.js';
+
+export const NAME = 'ImageLocality';
+
+const MAX_NODE_SCORE = 100;
+const MB = 1024 * 1024;
+const MIN_THRESHOLD = 23 * MB;
+const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+
+/** Upstream normalizedImageName: append ":latest" when the name has no tag. */
+export function normalizedImageName(name: string): string {
+  return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
+}
+
+const imagesCache = new WeakMap<PodSpec, string[]>();
+
+/** Normalized image names of init containers then containers, one per container. */
+function podImages(pod: Pod): string[] {
+  let images = imagesCache.get(pod.spec);
+  if (images === undefined) {
+    images = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) =>
+      normalizedImageName(c.image),
+    );
+    imagesCache.set(pod.spec, images);
+  }
+  return images;
+}
+
+export class ImageLocality implements ScorePlugin {
+  readonly name = NAME;
+
+  constructor(private readonly handle: Handle) {}
+
+  score(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const totalNumNodes = this.handle.nodes.list().length;
+    const images = podImages(pod);
+    let sum = 0;
+    for (const image of images) {
+      const state = nodeInfo.imageStates.get(image);
+      if (state === undefined) continue;
+      const spread = state.numNodes / totalNumNodes;
+      sum += Math.trunc(state.size * spread);
+    }
+    return calculatePriority(sum, images.length);
+  }
+}
+
+function calculatePriority(sumScores: number, numContainers: number): number {
+  if (numContainers === 0) return 0; // upstream's formula also gives 0 (JS would give -0)
+  const maxThreshold = MAX_CONTAINER_THRESHOLD * numContainers;
+  if (sumScores < MIN_THRESHOLD) sumScores = MIN_THRESHOLD;
+  else if (sumScores > maxThreshold) sumScores = maxThreshold;
+  return Math.trunc((MAX_NODE_SCORE * (sumScores - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));
+}
+
+export function newImageLocality(args: Record<string, unknown>, handle: Handle): Plugin {
+  if (args != null && Object.keys(args).length > 0) throw new ArgsError([], `${NAME} takes no args`);
+  return new ImageLocality(handle);
+}

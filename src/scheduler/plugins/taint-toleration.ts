@@ -1,0 +1,114 @@
+// TaintToleration (upstream plugins/tainttoleration/taint_toleration.go). Filter: a node with a
+// NoSchedule or NoExecute taint the pod doesn't tolerate is rejected (UnschedulableAndUnresolvable:
+// preemption can't remove a taint). Score: the number of PreferNoSchedule taints not tolerated by
+// the pod's tolerations whose effect is PreferNoSchedule or empty, reverse-normalized so the node
+// with none gets 100 and the one with most gets 0.
+
+import { findUntoleratedTaint, formatTaint, tolerationsTolerateTaint } from '../../api/taints.js';
+import type { Pod, PodSpec, Taint, Toleration } from '../../api/types.js';
+import { ArgsError } from '../framework/args.js';
+import type { CycleState, StateData } from '../framework/cycle-state.js';
+import type {
+  ClusterEvent,
+  EnqueueExtensions,
+  FilterPlugin,
+  Handle,
+  NodeScore,
+  Plugin,
+  PreScorePlugin,
+  ScorePlugin,
+} from '../framework/interfaces.js';
+import type { NodeInfo } from '../framework/node-info.js';
+import { Status } from '../framework/status.js';
+
+export const NAME = 'TaintToleration';
+
+/** The Filter reason: `node(s) had untolerated taint {key: value}`. */
+export function errReasonUntolerated(taint: Taint): string {
+  return `node(s) had untolerated taint ${formatTaint(taint)}`;
+}
+
+const MAX_NODE_SCORE = 100;
+const PRE_SCORE_KEY = `PreScore${NAME}`;
+
+function doNotSchedule(t: Taint): boolean {
+  return t.effect === 'NoSchedule' || t.effect === 'NoExecute';
+}
+
+class PreScoreState implements StateData {
+  constructor(readonly tolerationsPreferNoSchedule: readonly Toleration[]) {}
+  clone(): StateData {
+    return this;
+  }
+}
+
+const preferCache = new WeakMap<PodSpec, Toleration[]>();
+
+/** The pod's tolerations with effect PreferNoSchedule or empty (= every effect). */
+function tolerationsPreferNoSchedule(pod: Pod): Toleration[] {
+  let t = preferCache.get(pod.spec);
+  if (t === undefined) {
+    t = (pod.spec.tolerations ?? []).filter((x) => !x.effect || x.effect === 'PreferNoSchedule');
+    preferCache.set(pod.spec, t);
+  }
+  return t;
+}
+
+// With queueing hints (on by default since 1.32) upstream registers node adds / taint updates,
+// and pod updates that add a toleration.
+const EVENTS: readonly ClusterEvent[] = [
+  { resource: 'Node', actions: ['Add', 'Update'] },
+  { resource: 'Pod', actions: ['Update'] },
+];
+
+export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
+  readonly name = NAME;
+
+  eventsToRegister(): readonly ClusterEvent[] {
+    return EVENTS;
+  }
+
+  filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+    const taints = nodeInfo.node.spec?.taints;
+    if (taints === undefined || taints.length === 0) return Status.SUCCESS;
+    const taint = findUntoleratedTaint(taints, pod.spec.tolerations, doNotSchedule);
+    if (taint === undefined) return Status.SUCCESS;
+    return Status.unresolvable(errReasonUntolerated(taint));
+  }
+
+  preScore(state: CycleState, pod: Pod, _nodes: readonly NodeInfo[]): Status {
+    state.write(PRE_SCORE_KEY, new PreScoreState(tolerationsPreferNoSchedule(pod)));
+    return Status.SUCCESS;
+  }
+
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const tolerations =
+      state.read<PreScoreState>(PRE_SCORE_KEY)?.tolerationsPreferNoSchedule ??
+      tolerationsPreferNoSchedule(pod);
+    const taints = nodeInfo.node.spec?.taints;
+    if (taints === undefined) return 0;
+    let n = 0;
+    for (const taint of taints) {
+      if (taint.effect !== 'PreferNoSchedule') continue;
+      if (!tolerationsTolerateTaint(tolerations, taint)) n++;
+    }
+    return n;
+  }
+
+  normalizeScore(_state: CycleState, _pod: Pod, scores: NodeScore[]): Status {
+    // Upstream helper.DefaultNormalizeScore(MaxNodeScore, reverse = true).
+    let max = 0;
+    for (const s of scores) if (s.score > max) max = s.score;
+    if (max === 0) {
+      for (const s of scores) s.score = MAX_NODE_SCORE;
+      return Status.SUCCESS;
+    }
+    for (const s of scores) s.score = MAX_NODE_SCORE - Math.trunc((MAX_NODE_SCORE * s.score) / max);
+    return Status.SUCCESS;
+  }
+}
+
+export function newTaintToleration(args: Record<string, unknown>, _handle: Handle): Plugin {
+  if (args != null && Object.keys(args).length > 0) throw new ArgsError([], `${NAME} takes no args`);
+  return new TaintToleration();
+}
