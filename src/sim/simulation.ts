@@ -34,7 +34,7 @@ export interface SimulateOptions {
   /** Receives every event-log line (events.jsonl) as it happens. */
   onEventLine?: (line: string) => void;
   /** Receives every scheduling decision record (decisions.jsonl); returning true ends the run there. */
-  onDecision?: (record: DecisionRecord) => boolean | undefined | undefined;
+  onDecision?: (record: DecisionRecord) => unknown;
   /** Include per-node filter/score details in decision records. */
   decisionDetails?: boolean;
   /** Deep-freeze stored objects to catch accidental mutation (slower; tests use it). */
