@@ -6,7 +6,7 @@
 
 import { parseDuration } from '../api/duration.js';
 import { withCondition } from '../api/pod.js';
-import type { ContainerStatus, Node, NodeCondition, Pod, PodStatus } from '../api/types.js';
+import type { ContainerImage, ContainerStatus, Node, NodeCondition, Pod, PodStatus } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { Client } from '../store/client.js';
 import { isNotFound } from '../store/errors.js';
@@ -29,6 +29,9 @@ export interface KubeletEnv {
     running: boolean,
   ) => void;
 }
+
+/** kubelet --node-status-max-images */
+const MAX_REPORTED_IMAGES = 50;
 
 type RuntimeState = 'creating' | 'running' | 'stopping';
 
@@ -150,7 +153,7 @@ export class Kubelet {
       restartCount: restarting ? previousRestarts + 1 : 0,
     };
     this.runtimes.set(uid, r);
-    this.writeStatus(pod, this.creatingStatus(pod, r, restarting));
+    this.writeStatus(pod, (p) => this.creatingStatus(p, r, restarting));
     this.schedule(this.containersStartAt(pod), r, (p) => this.containersStarted(p));
   }
 
@@ -168,6 +171,10 @@ export class Kubelet {
         at = start + pullMs;
         this.pullFreeAt = at;
         this.imageReadyAt.set(c.image, at);
+        const epoch = this.epoch;
+        this.env.engine.at(at, () => {
+          if (this.epoch === epoch) this.reportImages();
+        });
       }
       if (at > imagesReady) imagesReady = at;
     }
@@ -179,7 +186,7 @@ export class Kubelet {
     r.state = 'running';
     this.setRunning(r, true);
     const readyAfter = readinessDelayMs(pod);
-    this.writeStatus(pod, this.runningStatus(pod, r, readyAfter === 0));
+    this.writeStatus(pod, (p) => this.runningStatus(p, r, readyAfter === 0));
     if (readyAfter > 0) this.schedule(this.env.engine.now + readyAfter, r, (p) => this.becameReady(p));
     const runTime = annotationMs(pod, ANNOTATIONS.runTime);
     if (runTime !== undefined)
@@ -188,11 +195,13 @@ export class Kubelet {
 
   private becameReady(pod: Pod): void {
     const now = this.env.engine.now;
-    const status = { ...pod.status };
-    status.conditions = withCondition(status.conditions, 'ContainersReady', 'True', now);
-    status.conditions = withCondition(status.conditions, 'Ready', 'True', now);
-    status.containerStatuses = (status.containerStatuses ?? []).map((c) => ({ ...c, ready: true }));
-    this.writeStatus(pod, status);
+    this.writeStatus(pod, (p) => {
+      const status = { ...p.status };
+      status.conditions = withCondition(status.conditions, 'ContainersReady', 'True', now);
+      status.conditions = withCondition(status.conditions, 'Ready', 'True', now);
+      status.containerStatuses = (status.containerStatuses ?? []).map((c) => ({ ...c, ready: true }));
+      return status;
+    });
   }
 
   /** Containers ran to completion (exit 0): Succeeded unless restartPolicy is Always. */
@@ -205,17 +214,19 @@ export class Kubelet {
       r.restartCount++;
       r.state = 'creating';
       this.schedule(now + this.env.timing.containerStartMs, r, (p) => this.containersStarted(p));
-      this.writeStatus(pod, this.creatingStatus(pod, r, true));
+      this.writeStatus(pod, (p) => this.creatingStatus(p, r, true));
       return;
     }
     this.runtimes.delete(r.uid);
-    const status: PodStatus = { ...pod.status, phase: 'Succeeded' };
-    status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, 'PodCompleted');
-    status.conditions = withCondition(status.conditions, 'Ready', 'False', now, 'PodCompleted');
-    status.containerStatuses = containerStatuses(pod, r, false, {
-      terminated: { exitCode: 0, reason: 'Completed', finishedAt: now },
+    this.writeStatus(pod, (p) => {
+      const status: PodStatus = { ...p.status, phase: 'Succeeded' };
+      status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, 'PodCompleted');
+      status.conditions = withCondition(status.conditions, 'Ready', 'False', now, 'PodCompleted');
+      status.containerStatuses = containerStatuses(p, r, false, {
+        terminated: { exitCode: 0, reason: 'Completed', finishedAt: now },
+      });
+      return status;
     });
-    this.writeStatus(pod, status);
   }
 
   /** SIGTERM now, containers gone after `afterMs`; then confirm the deletion to the API. */
@@ -276,8 +287,14 @@ export class Kubelet {
     for (const pod of this.env.pods.byIndex('byNode', this.nodeName)) yield pod;
   }
 
-  private writeStatus(pod: Pod, status: PodStatus): void {
-    this.env.client.updateStatus({ ...pod, status });
+  /**
+   * Writes the pod's status as the kubelet's status manager does: onto the latest object (a patch),
+   * so a stale informer view never overwrites what others wrote (e.g. a DisruptionTarget).
+   */
+  private writeStatus(pod: Pod, build: (current: Pod) => PodStatus): void {
+    const current = this.env.client.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
+    if (current === undefined || current.metadata.uid !== pod.metadata.uid) return;
+    this.env.client.updateStatus({ ...current, status: build(current) });
   }
 
   private creatingStatus(pod: Pod, r: PodRuntime, restarting: boolean): PodStatus {
@@ -307,7 +324,7 @@ export class Kubelet {
   }
 
   private postReady(): void {
-    const node = this.env.nodes.get(undefined, this.nodeName);
+    const node = this.env.client.get<Node>('Node', undefined, this.nodeName);
     if (node === undefined) return;
     const now = this.env.engine.now;
     const fresh: NodeCondition[] = [
@@ -325,7 +342,34 @@ export class Kubelet {
         lastTransitionTime: changed ? now : (previous?.lastTransitionTime ?? now),
       };
     });
-    this.env.client.updateStatus({ ...node, status: { ...node.status, conditions } });
+    this.env.client.updateStatus({
+      ...node,
+      status: { ...node.status, conditions, images: this.nodeImages() },
+    });
+  }
+
+  /**
+   * node.status.images as the kubelet reports them: images on disk, largest first, at most 50
+   * (nodeStatusMaxImages). ImageLocality scores nodes by these.
+   */
+  private nodeImages(): ContainerImage[] {
+    const now = this.env.engine.now;
+    const images: ContainerImage[] = [];
+    for (const [image, at] of this.imageReadyAt) {
+      if (at > now) continue;
+      images.push({ names: [image], sizeBytes: this.env.images[image]?.sizeBytes ?? 0 });
+    }
+    images.sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0) || a.names[0]!.localeCompare(b.names[0]!));
+    return images.slice(0, MAX_REPORTED_IMAGES);
+  }
+
+  /** A pull finished: report the node's images (kubelets do on their next status update). */
+  private reportImages(): void {
+    const node = this.env.client.get<Node>('Node', undefined, this.nodeName);
+    if (node === undefined) return;
+    const images = this.nodeImages();
+    if (JSON.stringify(images) === JSON.stringify(node.status?.images ?? [])) return;
+    this.env.client.updateStatus({ ...node, status: { ...node.status, images } });
   }
 }
 

@@ -22,6 +22,8 @@ import { memoryToBytes } from '../api/quantity.js';
 import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
 import { checkSchedulerConfiguration } from '../scheduler/check-config.js';
 import { isPresetName, PRESET_NAMES } from '../scheduler/config/presets.js';
+import type { PluginFactory } from '../scheduler/framework/interfaces.js';
+import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
 import {
   DEFAULT_KUBELET_TIMING,
   DEFAULT_METRICS_CONFIG,
@@ -56,6 +58,8 @@ export type ReadFile = (path: string) => string;
 export interface LoadOptions {
   /** Overrides spec.seed (the CLI's --seed). */
   seed?: number;
+  /** User scheduler plugins available to the scenario's KubeSchedulerConfiguration, next to the in-tree ones. */
+  plugins?: ReadonlyMap<string, PluginFactory>;
 }
 
 export interface LoadResult {
@@ -111,6 +115,7 @@ class Loader {
     private readonly text: string,
     file: string,
     private readonly readFile: ReadFile,
+    private readonly plugins: ReadonlyMap<string, PluginFactory> = IN_TREE_PLUGINS,
   ) {
     this.dir = nodePath.dirname(file);
     this.main = { file, lineCounter: new LineCounter() };
@@ -524,7 +529,7 @@ class Loader {
   }
 
   private checkSchedulerConfig(raw: Record<string, unknown>, place: Place): Record<string, unknown> {
-    for (const issue of checkSchedulerConfiguration(raw)) this.reportIssue(place, issue);
+    for (const issue of checkSchedulerConfiguration(raw, this.plugins)) this.reportIssue(place, issue);
     return raw;
   }
 
@@ -687,7 +692,9 @@ function poolIndex(prefix: string, name: string): number {
 }
 
 function check(text: string, file: string, readFile: ReadFile, options: LoadOptions): CheckResult {
-  const loader = new Loader(text, file, readFile);
+  const plugins =
+    options.plugins === undefined ? IN_TREE_PLUGINS : new Map([...IN_TREE_PLUGINS, ...options.plugins]);
+  const loader = new Loader(text, file, readFile, plugins);
   const spec = loader.run();
   const diagnostics = sortDiagnostics(loader.diagnostics, [file]);
   if (spec !== undefined && options.seed !== undefined) spec.seed = options.seed;

@@ -5,7 +5,7 @@
 // runs to completion between two engine events, so nothing changes under it.
 
 import type { Node, Pod } from '../api/types.js';
-import type { NodeInfoLister } from './framework/interfaces.js';
+import type { CacheListener, NodeInfoLister } from './framework/interfaces.js';
 import { type ImageStateSummary, NodeInfo } from './framework/node-info.js';
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -18,13 +18,6 @@ function zoneKey(node: Node): string {
   const region = labels[REGION_LABEL] ?? labels[LEGACY_REGION_LABEL] ?? '';
   const zone = labels[ZONE_LABEL] ?? labels[LEGACY_ZONE_LABEL] ?? '';
   return region === '' && zone === '' ? '' : `${region}:\u0000:${zone}`;
-}
-
-/** Pod placement changes, for indexes kept outside the cache (e.g. topology spread counts). */
-export interface CacheListener {
-  podAdded(nodeInfo: NodeInfo, pod: Pod): void;
-  podRemoved(nodeInfo: NodeInfo, pod: Pod): void;
-  nodeRemoved(name: string): void;
 }
 
 export class SchedulerCache implements NodeInfoLister {
@@ -43,7 +36,7 @@ export class SchedulerCache implements NodeInfoLister {
   private readonly imageNodes = new Map<string, { size: number; nodes: Set<string> }>();
   private readonly listeners: CacheListener[] = [];
 
-  addListener(listener: CacheListener): void {
+  subscribe(listener: CacheListener): void {
     this.listeners.push(listener);
   }
 
@@ -86,12 +79,14 @@ export class SchedulerCache implements NodeInfoLister {
         this.removeFromZone(oldZone, name);
         this.addToZone(zoneKey(node), name);
       }
+      for (const l of this.listeners) l.nodeUpdated(existing);
       return;
     }
     const info = new NodeInfo(node);
     this.infos.set(name, info);
     this.trackImages(node);
     this.addToZone(zoneKey(node), name);
+    for (const l of this.listeners) l.nodeUpdated(info);
     const waiting = this.orphans.get(name);
     if (waiting !== undefined) {
       this.orphans.delete(name);

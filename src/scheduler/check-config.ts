@@ -10,7 +10,7 @@ import { expandProfile, ProfileConfigError } from './config/expand.js';
 import { parseSchedulerConfig } from './config/parse.js';
 import { ArgsError } from './framework/args.js';
 import { implementsPoint } from './framework/framework.js';
-import type { Handle, Plugin } from './framework/interfaces.js';
+import type { Handle, Plugin, PluginFactory } from './framework/interfaces.js';
 import { Status } from './framework/status.js';
 import { IN_TREE_PLUGINS } from './plugins/registry.js';
 
@@ -45,7 +45,10 @@ const CHECK_HANDLE: Handle = {
   runPreFilterExtensionRemovePod: () => Status.SUCCESS,
 };
 
-export function checkSchedulerConfiguration(raw: Record<string, unknown>): Issue[] {
+export function checkSchedulerConfiguration(
+  raw: Record<string, unknown>,
+  registry: ReadonlyMap<string, PluginFactory> = IN_TREE_PLUGINS,
+): Issue[] {
   const { config, issues } = parseSchedulerConfig(raw);
   if (config === undefined) return issues;
   const out = [...issues];
@@ -55,7 +58,7 @@ export function checkSchedulerConfiguration(raw: Record<string, unknown>): Issue
       name?: string;
     }[];
     for (const [name, args] of Object.entries(profile.pluginConfig)) {
-      const factory = IN_TREE_PLUGINS.get(name);
+      const factory = registry.get(name);
       const j = rawConfigs.findIndex((c) => c.name === name);
       const base = j >= 0 ? ['profiles', i, 'pluginConfig', j] : ['profiles', i];
       if (factory === undefined) continue; // reported below if the plugin is used
@@ -72,14 +75,14 @@ export function checkSchedulerConfiguration(raw: Record<string, unknown>): Issue
         (name, point) => {
           let plugin = plugins.get(name);
           if (plugin === undefined) {
-            const factory = IN_TREE_PLUGINS.get(name);
+            const factory = registry.get(name);
             if (factory === undefined) return false;
             plugin = factory({}, CHECK_HANDLE);
             plugins.set(name, plugin);
           }
           return implementsPoint(plugin, point);
         },
-        { exists: (n) => IN_TREE_PLUGINS.has(n) },
+        { exists: (n) => registry.has(n) },
       );
     } catch (e) {
       if (!(e instanceof ProfileConfigError)) throw e;
@@ -88,7 +91,7 @@ export function checkSchedulerConfiguration(raw: Record<string, unknown>): Issue
         error(
           path,
           e.message,
-          e.plugin ? `in-tree plugins: ${[...IN_TREE_PLUGINS.keys()].join(', ')}` : undefined,
+          e.plugin ? `registered plugins: ${[...registry.keys()].join(', ')}` : undefined,
         ),
       );
     }

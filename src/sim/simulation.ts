@@ -15,6 +15,7 @@ import { EventLog } from '../metrics/event-log.js';
 import { NodeAgents } from '../node/node-agents.js';
 import { resolveSchedulerConfig, SchedulerConfigError, schedulerInput } from '../scheduler/build.js';
 import type { DecisionRecord } from '../scheduler/decision.js';
+import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { KubeScheduler } from '../scheduler/kube-scheduler.js';
 import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
 import type { Scheduler, SchedulerEnv } from '../scheduler/scheduler.js';
@@ -41,6 +42,11 @@ export interface SimulateOptions {
   freezeObjects?: boolean;
   /** Called now and then with the simulated time, for progress display. */
   onProgress?: (simulatedMs: number, durationMs: number) => void;
+  /**
+   * Extra scheduler plugins by name (user-written), available to KubeSchedulerConfiguration
+   * profiles next to the in-tree ones. See docs/plugins.md.
+   */
+  plugins?: ReadonlyMap<string, PluginFactory>;
   /** Wall clock for the summary's wallTimeMs; simulation code never reads the real time itself. */
   wallClock?: () => number;
 }
@@ -112,7 +118,9 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
     new TaintEvictionController(ctx('taint-eviction-controller')),
   ];
-  const scheduler = makeScheduler(options.scheduler ?? spec.scheduler, {
+  const registry =
+    options.plugins === undefined ? IN_TREE_PLUGINS : new Map([...IN_TREE_PLUGINS, ...options.plugins]);
+  const scheduler = makeScheduler(options.scheduler ?? spec.scheduler, registry, {
     engine,
     client: new Client(store, 'default-scheduler'),
     pods: informers.get<Pod>('Pod', delay),
@@ -233,10 +241,14 @@ function runWithProgress(
 /** The scheduler asked for does not exist or its configuration is invalid (a user error). */
 export class UnknownSchedulerError extends Error {}
 
-function makeScheduler(source: string | Record<string, unknown>, env: SchedulerEnv): Scheduler {
+function makeScheduler(
+  source: string | Record<string, unknown>,
+  registry: ReadonlyMap<string, PluginFactory>,
+  env: SchedulerEnv,
+): Scheduler {
   try {
     const { name, config } = resolveSchedulerConfig(source);
-    return new KubeScheduler(env, schedulerInput(name, config, IN_TREE_PLUGINS));
+    return new KubeScheduler(env, schedulerInput(name, config, registry));
   } catch (e) {
     if (e instanceof SchedulerConfigError) throw new UnknownSchedulerError(e.message);
     throw e;

@@ -8,6 +8,7 @@ import { CycleState } from './cycle-state.js';
 import type {
   BindPlugin,
   FilterPlugin,
+  NodeScore,
   NodeToStatus,
   PermitPlugin,
   Plugin,
@@ -293,23 +294,29 @@ export class Framework {
     nodes: readonly NodeInfo[],
     details: boolean,
   ): NodeScores[] | Status {
-    const out: NodeScores[] = nodes.map((n) => ({ name: n.name, total: 0, scores: [] }));
+    const n = nodes.length;
+    const out: NodeScores[] = new Array(n);
+    // One NodeScore list reused by every plugin: NormalizeScore rewrites it in place.
+    const scores: NodeScore[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const name = nodes[i]!.name;
+      out[i] = { name, total: 0, scores: [] };
+      scores[i] = { name, score: 0 };
+    }
+    const raw = details ? new Array<number>(n) : undefined;
     for (const { plugin, weight } of this.scorePlugins) {
-      if (state.skipScorePlugins.has(plugin.name)) continue;
-      const list = nodes.map((n) => {
-        const s = plugin.score(state, pod, n);
-        if (s instanceof Status) return s;
-        return { name: n.name, score: s };
-      });
-      const failed = list.find((x): x is Status => x instanceof Status);
-      if (failed !== undefined) return failed.withPlugin(plugin.name);
-      const scores = list as { name: string; score: number }[];
-      const raw = details ? scores.map((s) => s.score) : undefined;
+      if (state.skipScorePlugins.size > 0 && state.skipScorePlugins.has(plugin.name)) continue;
+      for (let i = 0; i < n; i++) {
+        const s = plugin.score(state, pod, nodes[i]!);
+        if (typeof s !== 'number') return s.withPlugin(plugin.name);
+        scores[i]!.score = s;
+        if (raw !== undefined) raw[i] = s;
+      }
       if (plugin.normalizeScore !== undefined) {
         const s = plugin.normalizeScore(state, pod, scores);
         if (!s.isSuccess()) return s.withPlugin(plugin.name);
       }
-      for (let i = 0; i < scores.length; i++) {
+      for (let i = 0; i < n; i++) {
         const normalized = scores[i]!.score;
         if (normalized > MAX_NODE_SCORE || normalized < MIN_NODE_SCORE) {
           return Status.error(
@@ -318,9 +325,8 @@ export class Framework {
         }
         const weighted = normalized * weight;
         out[i]!.total += weighted;
-        if (raw !== undefined) {
+        if (raw !== undefined)
           out[i]!.scores.push({ plugin: plugin.name, raw: raw[i]!, normalized, weight, weighted });
-        }
       }
     }
     return out;

@@ -144,8 +144,22 @@ export interface EnqueueExtensions {
 
 // ------------------------------------------------------------------ what plugins get
 
+/**
+ * Hears every change of the scheduler's cache, so a plugin can keep an index up to date instead of
+ * rescanning pods each cycle (e.g. topology-spread counts).
+ */
+export interface CacheListener {
+  podAdded(nodeInfo: NodeInfo, pod: Pod): void;
+  podRemoved(nodeInfo: NodeInfo, pod: Pod): void;
+  /** A node was added or changed (labels, allocatable, taints). */
+  nodeUpdated(nodeInfo: NodeInfo): void;
+  nodeRemoved(name: string): void;
+}
+
 /** Read access to the cluster as the scheduler sees it (its cache, assumed pods included). */
 export interface NodeInfoLister {
+  /** Registers a listener for every later change (the scheduler's cache supports it). */
+  subscribe?(listener: CacheListener): void;
   list(): readonly NodeInfo[];
   get(name: string): NodeInfo | undefined;
   /** Nodes with at least one pod that has (anti-)affinity terms. */

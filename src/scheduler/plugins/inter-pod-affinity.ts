@@ -28,10 +28,12 @@ import { type AffinityTerm, PodInfo, termMatches } from '../framework/pod-info.j
 import { Status } from '../framework/status.js';
 import {
   type CountsByValue,
+  type LabelGuard,
   type Labels,
   labelValue,
   nodeLabels,
   SpreadCountIndex,
+  selectorGuard,
   selectorKey,
 } from './pod-topology-spread-index.js';
 
@@ -69,6 +71,8 @@ interface IncomingTerm {
   /** Count-index key; undefined when the term depends on namespace labels (counted by scanning). */
   readonly indexKey: string | undefined;
   readonly namespaces: readonly string[] | null;
+  /** A label the selected pods must have (speeds up the count index). */
+  readonly guard: LabelGuard | undefined;
 }
 
 interface IncomingTerms {
@@ -100,7 +104,8 @@ function incomingTerm(raw: PodAffinityTerm, term: AffinityTerm, weight: number, 
       (keys ?? []).map((k) => `${k}=${JSON.stringify(labelValue(labels, k) ?? null)}`).join(',');
     indexKey = `t\u0000${namespaces === null ? '*' : namespaces.join(',')}\u0000${selectorKey(raw.labelSelector)}\u0000${keyed(raw.matchLabelKeys)}\u0000${keyed(raw.mismatchLabelKeys)}`;
   }
-  return { term, weight, allNamespaces, byNamespaceLabels, indexKey, namespaces };
+  const guard = selectorGuard(raw.labelSelector);
+  return { term, weight, allNamespaces, byNamespaceLabels, indexKey, namespaces, guard };
 }
 
 const incomingCache = new WeakMap<Pod, IncomingTerms>();
@@ -146,22 +151,33 @@ function incomingTerms(pod: Pod): IncomingTerms {
  * index's aggregates, times a multiplicity) plus AddPod/RemovePod deltas.
  */
 class PairCounts {
+  private readonly baseKeys: readonly string[];
+
   constructor(
     private readonly base: ReadonlyMap<string, readonly { counts: CountsByValue; mult: number }[]>,
     /** Pairs with a non-zero count (upstream len(map)); tracked only when asked for. */
     public nonZero: number,
     private overlay: Map<string, Map<string, number>> | undefined = undefined,
-  ) {}
+  ) {
+    this.baseKeys = [...base.keys()];
+  }
 
   get size(): number {
     return this.base.size;
   }
 
+  /** The topology keys that may have a count (base or AddPod/RemovePod deltas). */
+  keys(): readonly string[] {
+    if (this.overlay === undefined) return this.baseKeys;
+    return [...new Set([...this.baseKeys, ...this.overlay.keys()])];
+  }
+
   get(key: string, value: string): number {
     let n = 0;
     const parts = this.base.get(key);
-    if (parts !== undefined) for (const p of parts) n += p.mult * (p.counts.counts.get(value) ?? 0);
-    const o = this.overlay?.get(key)?.get(value);
+    if (parts !== undefined) for (const p of parts) n += p.mult * p.counts.get(value);
+    if (this.overlay === undefined) return n;
+    const o = this.overlay.get(key)?.get(value);
     return o === undefined ? n : n + o;
   }
 
@@ -188,37 +204,13 @@ class PairCounts {
   }
 }
 
-/** key → value → count, deleting zero entries like upstream's map. */
-class TopologyCounts {
-  readonly m = new Map<string, Map<string, number>>();
-
-  add(key: string, value: string, delta: number): void {
-    let inner = this.m.get(key);
-    if (inner === undefined) {
-      inner = new Map();
-      this.m.set(key, inner);
-    }
-    const n = (inner.get(value) ?? 0) + delta;
-    if (n === 0) {
-      inner.delete(value);
-      if (inner.size === 0) this.m.delete(key);
-    } else inner.set(value, n);
-  }
-
-  clone(): TopologyCounts {
-    const c = new TopologyCounts();
-    for (const [k, inner] of this.m) c.m.set(k, new Map(inner));
-    return c;
-  }
-}
-
 class PreFilterState implements StateData {
   constructor(
     readonly pod: Pod,
     readonly terms: IncomingTerms,
     readonly nsLabels: Record<string, string> | undefined,
     /** Existing pods whose required anti-affinity terms match the incoming pod. */
-    readonly existingAntiAffinityCounts: TopologyCounts,
+    readonly existingAntiAffinityCounts: PairCounts,
     /** Existing pods matching all the incoming pod's required affinity terms. */
     readonly affinityCounts: PairCounts,
     /** Existing pods matching each of the incoming pod's required anti-affinity terms. */
@@ -247,9 +239,8 @@ interface ScoreContribution {
 
 class PreScoreState implements StateData {
   constructor(
+    /** The incoming pod's preferred terms and the existing pods' terms that match it. */
     readonly contributions: readonly ScoreContribution[],
-    /** From existing pods' terms: key → value → score. */
-    readonly existing: ReadonlyMap<string, ReadonlyMap<string, number>>,
   ) {}
 
   clone(): StateData {
@@ -314,6 +305,7 @@ export class InterPodAffinity
       let entryKey: string;
       let namespaces: readonly string[] | null;
       let predicate: (pod: Pod) => boolean;
+      const guard = terms.find((t) => t.guard !== undefined)?.guard;
       if (terms.length === 1) {
         const t = terms[0]!;
         entryKey = t.indexKey!;
@@ -339,7 +331,7 @@ export class InterPodAffinity
           return true;
         };
       }
-      return index.aggregate(index.entry(entryKey, namespaces, predicate), [key], key);
+      return index.aggregate(index.entry(entryKey, namespaces, predicate, guard), [key], key);
     }
     // A namespaceSelector that depends on namespace labels: count by scanning (upstream does always).
     const counts = new Map<string, number>();
@@ -363,7 +355,7 @@ export class InterPodAffinity
       if (cur === 0) nonZero++;
       counts.set(v, cur + n);
     }
-    return { counts, nonZero };
+    return { get: (v: string) => counts.get(v) ?? 0, nonZero };
   }
 
   // ---------------------------------------------------------------- PreFilter / Filter
@@ -376,26 +368,37 @@ export class InterPodAffinity
     const terms = incomingTerms(pod);
     const ns = pod.metadata.namespace ?? 'default';
     const nsLabels = this.handle.namespaceLabels(ns);
-    const existing = new TopologyCounts();
-    for (const ni of this.handle.nodes.havePodsWithRequiredAntiAffinity()) {
-      const labels = nodeLabels(ni);
-      for (const info of ni.podsWithRequiredAntiAffinity.values()) {
-        for (const t of info.requiredAntiAffinityTerms) {
-          if (!termMatches(t, pod, nsLabels)) continue;
-          const v = labelValue(labels, t.topologyKey);
-          if (v !== undefined) existing.add(t.topologyKey, v, 1);
+    // Existing pods' required anti-affinity terms that match the incoming pod: each distinct term
+    // is tested once, its (pod, term) pairs are counted per domain by the index.
+    const existingBase = new Map<string, { counts: CountsByValue; mult: number }[]>();
+    let existingNonZero = 0;
+    let synced = false;
+    if (this.handle.nodes.havePodsWithRequiredAntiAffinity().length > 0) {
+      this.index.sync();
+      synced = true;
+      for (const item of this.index.termCensus().values()) {
+        if (item.kind !== 'requiredAntiAffinity' || !termMatches(item.term, pod, nsLabels)) continue;
+        const key = item.term.topologyKey;
+        const agg = this.index.aggregate(this.index.censusEntry(item), [key], key);
+        existingNonZero += agg.nonZero;
+        let parts = existingBase.get(key);
+        if (parts === undefined) {
+          parts = [];
+          existingBase.set(key, parts);
         }
+        parts.push({ counts: agg, mult: 1 });
       }
     }
     if (
-      existing.m.size === 0 &&
+      existingNonZero === 0 &&
       terms.requiredAffinity.length === 0 &&
       terms.requiredAntiAffinity.length === 0
     ) {
       return { status: Status.SKIP };
     }
     const matches = this.incomingMatcher();
-    if (terms.requiredAffinity.length > 0 || terms.requiredAntiAffinity.length > 0) this.index.sync();
+    if (!synced && (terms.requiredAffinity.length > 0 || terms.requiredAntiAffinity.length > 0))
+      this.index.sync();
 
     // Affinity: pods matching ALL the terms, counted once per term under the term's key.
     const affinityBase = new Map<string, { counts: CountsByValue; mult: number }[]>();
@@ -427,7 +430,7 @@ export class InterPodAffinity
         pod,
         terms,
         nsLabels,
-        existing,
+        new PairCounts(existingBase, existingNonZero),
         new PairCounts(affinityBase, affinityNonZero),
         new PairCounts(antiBase, 0),
         matches,
@@ -499,9 +502,10 @@ export class InterPodAffinity
     }
 
     // 3. Existing pods' required anti-affinity (symmetry).
-    for (const [key, values] of s.existingAntiAffinityCounts.m) {
+    const existing = s.existingAntiAffinityCounts;
+    for (const key of existing.keys()) {
       const v = labelValue(labels, key);
-      if (v !== undefined && (values.get(v) ?? 0) > 0) return EXISTING_ANTI_AFFINITY_NOT_MATCH;
+      if (v !== undefined && existing.get(key, v) > 0) return EXISTING_ANTI_AFFINITY_NOT_MATCH;
     }
     return Status.SUCCESS;
   }
@@ -530,31 +534,28 @@ export class InterPodAffinity
       for (const t of terms.preferredAntiAffinity) add(t, -1);
     }
 
-    // Existing pods' terms against the incoming pod.
-    const existing = new Map<string, Map<string, number>>();
-    const hard = this.args.hardPodAffinityWeight;
-    const process = (t: AffinityTerm, weight: number, labels: Labels) => {
-      if (!termMatches(t, pod, nsLabels)) return;
-      const v = labelValue(labels, t.topologyKey);
-      if (v === undefined) return;
-      let inner = existing.get(t.topologyKey);
-      if (inner === undefined) {
-        inner = new Map();
-        existing.set(t.topologyKey, inner);
-      }
-      inner.set(v, (inner.get(v) ?? 0) + weight);
-      matched = true;
-    };
-    for (const ni of this.handle.nodes.havePodsWithAffinity()) {
-      const labels = nodeLabels(ni);
-      for (const info of ni.podsWithAffinity.values()) {
-        if (hard > 0) for (const t of info.requiredAffinityTerms) process(t, hard, labels);
-        for (const t of info.preferredAffinityTerms) process(t, t.weight, labels);
-        for (const t of info.preferredAntiAffinityTerms) process(t, -t.weight, labels);
+    // Existing pods' terms against the incoming pod: each distinct term is tested once, its
+    // (pod, term) pairs are counted per domain by the index.
+    if (this.handle.nodes.havePodsWithAffinity().length > 0) {
+      this.index.sync();
+      const hard = this.args.hardPodAffinityWeight;
+      for (const item of this.index.termCensus().values()) {
+        let weight: number;
+        if (item.kind === 'requiredAffinity') {
+          if (hard <= 0) continue;
+          weight = hard;
+        } else if (item.kind === 'preferredAffinity') weight = item.weight;
+        else if (item.kind === 'preferredAntiAffinity') weight = -item.weight;
+        else continue;
+        if (!termMatches(item.term, pod, nsLabels)) continue;
+        const key = item.term.topologyKey;
+        const counts = this.index.aggregate(this.index.censusEntry(item), [key], key);
+        if (counts.nonZero > 0) matched = true;
+        contributions.push({ key, counts, weight });
       }
     }
     if (!matched) return Status.SKIP;
-    state.write(PRE_SCORE_KEY, new PreScoreState(contributions, existing));
+    state.write(PRE_SCORE_KEY, new PreScoreState(contributions));
     return Status.SUCCESS;
   }
 
@@ -565,11 +566,7 @@ export class InterPodAffinity
     let score = 0;
     for (const c of s.contributions) {
       const v = labelValue(labels, c.key);
-      if (v !== undefined) score += c.weight * (c.counts.counts.get(v) ?? 0);
-    }
-    for (const [key, values] of s.existing) {
-      const v = labelValue(labels, key);
-      if (v !== undefined) score += values.get(v) ?? 0;
+      if (v !== undefined) score += c.weight * c.counts.get(v);
     }
     return score;
   }

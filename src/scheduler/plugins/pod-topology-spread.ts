@@ -43,10 +43,12 @@ import type { NodeInfo } from '../framework/node-info.js';
 import { Status } from '../framework/status.js';
 import {
   type CountEntry,
+  type LabelGuard,
   type Labels,
   labelValue,
   nodeLabels,
   SpreadCountIndex,
+  selectorGuard,
   selectorKey,
 } from './pod-topology-spread-index.js';
 
@@ -91,6 +93,8 @@ export interface SpreadConstraint {
   countsNothing: boolean;
   /** Identifies the selector for the count index. */
   selectorKey: string;
+  /** A label the counted pods must have (speeds up the count index). */
+  guard: LabelGuard | undefined;
 }
 
 // ------------------------------------------------------------------ constraint parsing
@@ -119,6 +123,7 @@ function resolvedConstraint(c: TopologySpreadConstraint, sel: LabelSelector | un
     selector: compiled,
     countsNothing: sel === undefined || sel === null || isEmptySelector(sel),
     selectorKey: selectorKey(sel),
+    guard: selectorGuard(sel),
   };
 }
 
@@ -288,12 +293,55 @@ class DefaultsState implements StateData {
 
 // ------------------------------------------------------------------ PreFilter state
 
+/** Matching pods per domain (zero-count domains included). */
+interface DomainView {
+  get(value: string): number;
+  hasDomain(value: string): boolean;
+  readonly domains: number;
+  domainsWithCount(c: number): number;
+  min(): number;
+}
+
+/** A DomainView computed for one cycle (when inclusion policies make it pod-specific). */
+class MaterializedDomains implements DomainView {
+  private readonly hist = new Map<number, number>();
+  private readonly minCount: number;
+
+  constructor(private readonly counts: ReadonlyMap<string, number>) {
+    let min = Number.POSITIVE_INFINITY;
+    for (const n of counts.values()) {
+      this.hist.set(n, (this.hist.get(n) ?? 0) + 1);
+      if (n < min) min = n;
+    }
+    this.minCount = min;
+  }
+
+  get(value: string): number {
+    return this.counts.get(value) ?? 0;
+  }
+
+  hasDomain(value: string): boolean {
+    return this.counts.has(value);
+  }
+
+  get domains(): number {
+    return this.counts.size;
+  }
+
+  domainsWithCount(c: number): number {
+    return this.hist.get(c) ?? 0;
+  }
+
+  min(): number {
+    return this.minCount;
+  }
+}
+
 /** Matching pods per domain for one constraint, with AddPod/RemovePod deltas on top. */
 class DomainCounts {
   constructor(
     /** Shared and never written by the state (may be the index's live aggregate). */
-    readonly base: ReadonlyMap<string, number>,
-    readonly baseHist: ReadonlyMap<number, number>,
+    readonly base: DomainView,
     public min: number,
     public overlay: Map<string, number> | undefined = undefined,
     public histDelta: Map<number, number> | undefined = undefined,
@@ -301,20 +349,20 @@ class DomainCounts {
   ) {}
 
   get(v: string): number {
-    return (this.base.get(v) ?? 0) + (this.overlay?.get(v) ?? 0);
+    return this.base.get(v) + (this.overlay?.get(v) ?? 0);
   }
 
   get domains(): number {
-    return this.base.size + this.addedDomains;
+    return this.base.domains + this.addedDomains;
   }
 
   private hist(c: number): number {
-    return (this.baseHist.get(c) ?? 0) + (this.histDelta?.get(c) ?? 0);
+    return this.base.domainsWithCount(c) + (this.histDelta?.get(c) ?? 0);
   }
 
   /** One pod added (+1) or removed (−1) in domain v; keeps min exact (upstream updateMin). */
   update(v: string, delta: 1 | -1): void {
-    const known = this.base.has(v) || this.overlay?.has(v) === true;
+    const known = this.base.hasDomain(v) || this.overlay?.has(v) === true;
     const old = this.get(v);
     const cur = old + delta;
     this.overlay ??= new Map();
@@ -323,16 +371,13 @@ class DomainCounts {
     if (known) this.histDelta.set(old, (this.histDelta.get(old) ?? 0) - 1);
     else this.addedDomains++;
     this.histDelta.set(cur, (this.histDelta.get(cur) ?? 0) + 1);
-    if (!known) {
-      if (cur < this.min) this.min = cur;
-    } else if (cur < this.min) this.min = cur;
-    else if (old === this.min && this.hist(old) === 0) this.min = cur;
+    if (cur < this.min) this.min = cur;
+    else if (known && old === this.min && this.hist(old) === 0) this.min = cur;
   }
 
   clone(): DomainCounts {
     return new DomainCounts(
       this.base,
-      this.baseHist,
       this.min,
       this.overlay === undefined ? undefined : new Map(this.overlay),
       this.histDelta === undefined ? undefined : new Map(this.histDelta),
@@ -342,12 +387,18 @@ class DomainCounts {
 }
 
 class PreFilterState implements StateData {
+  /** Per constraint: 1 when the incoming pod matches the constraint's selector. */
+  readonly selfMatch: readonly number[];
+
   constructor(
     readonly pod: Pod,
     readonly constraints: readonly SpreadConstraint[],
     readonly keys: readonly string[],
     readonly counts: DomainCounts[],
-  ) {}
+    selfMatch?: readonly number[],
+  ) {
+    this.selfMatch = selfMatch ?? constraints.map((c) => (c.selector(pod.metadata.labels) ? 1 : 0));
+  }
 
   clone(): StateData {
     return new PreFilterState(
@@ -355,6 +406,7 @@ class PreFilterState implements StateData {
       this.constraints,
       this.keys,
       this.counts.map((c) => c.clone()),
+      this.selfMatch,
     );
   }
 }
@@ -428,12 +480,13 @@ export class PodTopologySpread
 
   /** The count index entry of a constraint for pods in `ns`. */
   private entryFor(c: SpreadConstraint, ns: string): CountEntry {
-    if (c.countsNothing) return this.index.entry(`s\u0000${ns}\u0000∅`, [ns], () => false);
+    if (c.countsNothing) return this.index.entry(`s\u0000${ns}\u0000∅`, [ns], () => false, NEVER);
     const selector = c.selector;
     return this.index.entry(
       `s\u0000${ns}\u0000${c.selectorKey}`,
       [ns],
       (p) => !isTerminating(p) && selector(p.metadata.labels),
+      c.guard,
     );
   }
 
@@ -454,7 +507,7 @@ export class PodTopologySpread
       const entry = this.entryFor(c, ns);
       if (allNodesIncluded(c, affinity)) {
         const agg = this.index.aggregate(entry, keys, c.topologyKey);
-        return new DomainCounts(agg.counts, agg.hist, agg.min());
+        return new DomainCounts(agg, agg.min());
       }
       const byValue = new Map<string, number>();
       for (const ni of this.handle.nodes.list()) {
@@ -464,13 +517,8 @@ export class PodTopologySpread
         const v = labelValue(labels, c.topologyKey)!;
         byValue.set(v, (byValue.get(v) ?? 0) + this.index.nodeCount(entry, ni));
       }
-      const hist = new Map<number, number>();
-      let min = Number.POSITIVE_INFINITY;
-      for (const n of byValue.values()) {
-        hist.set(n, (hist.get(n) ?? 0) + 1);
-        if (n < min) min = n;
-      }
-      return new DomainCounts(byValue, hist, min);
+      const view = new MaterializedDomains(byValue);
+      return new DomainCounts(view, view.min());
     });
     state.write(PRE_FILTER_KEY, new PreFilterState(pod, constraints, keys, counts));
     return { status: Status.SUCCESS };
@@ -512,15 +560,15 @@ export class PodTopologySpread
     const s = state.read<PreFilterState>(PRE_FILTER_KEY);
     if (s === undefined) return Status.error(`reading "${PRE_FILTER_KEY}" from cycleState: not found`);
     const labels = nodeLabels(nodeInfo);
-    const podLabels = pod.metadata.labels;
+    const self = pod === s.pod ? s.selfMatch : undefined;
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i]!;
       const v = labelValue(labels, c.topologyKey);
       if (v === undefined) return UNRESOLVABLE_LABEL;
       const counts = s.counts[i]!;
       const minMatch = counts.domains < c.minDomains ? 0 : counts.min;
-      const self = c.selector(podLabels) ? 1 : 0;
-      if (counts.get(v) + self - minMatch > c.maxSkew) return UNSCHEDULABLE_SKEW;
+      const selfMatch = self !== undefined ? self[i]! : c.selector(pod.metadata.labels) ? 1 : 0;
+      if (counts.get(v) + selfMatch - minMatch > c.maxSkew) return UNSCHEDULABLE_SKEW;
     }
     return Status.SUCCESS;
   }
@@ -574,7 +622,7 @@ export class PodTopologySpread
       }
       const agg = this.index.aggregate(entries[i]!, aggKeys, c.topologyKey);
       const m = counts[i]!;
-      for (const v of m.keys()) m.set(v, agg.counts.get(v) ?? 0);
+      for (const v of m.keys()) m.set(v, agg.get(v));
     });
     if (slow.length > 0) {
       for (const ni of allNodes) {
@@ -598,7 +646,7 @@ export class PodTopologySpread
   score(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): number | Status {
     const s = state.read<PreScoreState>(PRE_SCORE_KEY);
     if (s === undefined) return Status.error(`reading "${PRE_SCORE_KEY}" from cycleState: not found`);
-    if (s.ignored.has(nodeInfo.name)) return 0;
+    if (s.ignored.size > 0 && s.ignored.has(nodeInfo.name)) return 0;
     const labels = nodeLabels(nodeInfo);
     let score = 0;
     for (let i = 0; i < s.constraints.length; i++) {
@@ -635,6 +683,9 @@ export class PodTopologySpread
     return Status.SUCCESS;
   }
 }
+
+/** A guard no pod satisfies: the entry is never evaluated (it counts nothing). */
+const NEVER: LabelGuard = { key: '', values: [] };
 
 const UNRESOLVABLE_LABEL = new Status(
   'UnschedulableAndUnresolvable',

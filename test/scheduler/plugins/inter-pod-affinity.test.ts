@@ -251,6 +251,30 @@ describe('InterPodAffinity Score (test vectors G, upstream TestPreferredAffinity
     });
   });
 
+  it('counts each of an existing pod’s terms, even identical ones', () => {
+    const nodes = [
+      makeNode('a', { labels: rgChina }),
+      makeNode('b', { labels: rgIndia }),
+      makeNode('c', { labels: { region: 'X' } }),
+    ];
+    const s1Region = (w: number) => weighted(w, term({ matchExpressions: [sec('In', ['S1'])] }, 'region'));
+    const existing = [
+      makePod('twice', {
+        nodeName: 'a',
+        affinity: {
+          podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [s1Region(5), s1Region(5)] },
+        },
+      }),
+      makePod('once', {
+        nodeName: 'b',
+        affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [s1Region(7)] } },
+      }),
+    ];
+    const infos = nodeInfos(nodes, existing);
+    // raw: a = 10, b = 7, c = 0.
+    expect(scores(plugin(infos), makePod('p', { labels: S1 }), infos)).toEqual({ a: 100, b: 70, c: 0 });
+  });
+
   it('normalizes with the true minimum and maximum: equal non-zero raw scores give 0', () => {
     const nodes = [
       makeNode('a', { labels: rgChina }),
