@@ -43,6 +43,27 @@ const cases: Case[] = [
       pass: r.wallMs < 15_000,
     }),
   },
+  // Upstream kube-scheduler's scheduler_perf CI cases at their sizes; pods/s of the measured pods
+  // (BENCHMARKS.md: workloads, upstream files, thresholds). Target: 10× upstream's CI floor.
+  ...(
+    [
+      ['SchedulingBasic', 680],
+      ['SchedulingPodAntiAffinity', 60],
+      ['SchedulingNodeAffinity', 220],
+      ['PreemptionAsync', 570],
+    ] as const
+  ).map(
+    ([workload, floor]): Case => ({
+      name: `scheduler-perf-${workload}`,
+      file: 'scheduler-perf.ts',
+      env: { WORKLOAD: workload },
+      target: `≥ 10× upstream floor (${fmt(10 * floor)} pods/s)`,
+      measure: (r) => ({
+        value: `${fmt(r.podsPerSecond as number)} pods/s (${((r.podsPerSecond as number) / floor).toFixed(1)}× floor), ${r.measuredPodsScheduled}/${r.measuredPods} bound${(r.preemptions as number) > 0 ? `, ${r.preemptions} preemptions` : ''}`,
+        pass: (r.podsPerSecond as number) >= 10 * floor && r.measuredPodsScheduled === r.measuredPods,
+      }),
+    }),
+  ),
 ];
 
 console.log(

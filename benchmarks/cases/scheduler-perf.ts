@@ -101,7 +101,11 @@ const POD_NODE_AFFINITY: PodShape = {
     nodeAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: {
         nodeSelectorTerms: [
-          { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone1', 'zone2'] }] },
+          {
+            matchExpressions: [
+              { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone1', 'zone2'] },
+            ],
+          },
         ],
       },
     },
@@ -127,8 +131,9 @@ interface Workload {
   measurePods: number;
   measurePod: PodShape;
   measureNamespace: string;
-  /** Preemption workloads: init pods per node when NODES is overridden (upstream sizes keep 4). */
+  /** Preemption workloads: init and measured pods per node when NODES is overridden (upstream keeps 4 and 1). */
   initPodsPerNode?: number;
+  measurePodsPerNode?: number;
   /** PreemptionAsync: one high-priority pod is created before every this many measured pods. */
   preemptorEvery?: number;
   floor: number;
@@ -182,6 +187,7 @@ const WORKLOADS: Record<string, Workload> = {
     initNamespace: 'namespace-1',
     initPodsPerNode: 4,
     measurePods: 5000,
+    measurePodsPerNode: 1,
     measurePod: POD_DEFAULT,
     measureNamespace: 'namespace-3',
     preemptorEvery: 114,
@@ -197,6 +203,7 @@ const WORKLOADS: Record<string, Workload> = {
     initNamespace: 'namespace-1',
     initPodsPerNode: 4,
     measurePods: 5000,
+    measurePodsPerNode: 1,
     measurePod: POD_HIGH_PRIORITY,
     measureNamespace: 'namespace-2',
     floor: 570,
@@ -216,8 +223,14 @@ const nodes = envInt('NODES', base.nodes);
 const w: Workload = {
   ...base,
   nodes,
-  initPods: envInt('INIT_PODS', base.initPodsPerNode !== undefined ? base.initPodsPerNode * nodes : base.initPods),
-  measurePods: envInt('PODS', base.measurePods),
+  initPods: envInt(
+    'INIT_PODS',
+    base.initPodsPerNode !== undefined ? base.initPodsPerNode * nodes : base.initPods,
+  ),
+  measurePods: envInt(
+    'PODS',
+    base.measurePodsPerNode !== undefined ? base.measurePodsPerNode * nodes : base.measurePods,
+  ),
 };
 const seed = envInt('SEED', 1);
 
@@ -306,6 +319,8 @@ const simStart = engine.now;
 // high-priority pod precedes every preemptorEvery measured pods, one batch per simulated ms, so
 // preemptions are spread over the phase as upstream's churn spreads them.
 const start = performance.now();
+// Monotonic µs, the clock of --cpu-prof sample timestamps: lets a profile be cut to this phase.
+const phaseStartMicros = process.hrtime.bigint() / 1000n;
 let createMs = 0;
 let preemptors = 0;
 if (w.preemptorEvery === undefined) {
@@ -326,6 +341,7 @@ if (w.preemptorEvery === undefined) {
   runUntilBound(w.measureNamespace, w.measurePods);
 }
 const wallMs = performance.now() - start;
+const phaseEndMicros = process.hrtime.bigint() / 1000n;
 const measuredBound = bound;
 
 report({
@@ -352,5 +368,6 @@ report({
   initPreemptions: preemptionsBefore,
   simulatedMs: engine.now - simStart,
   events: engine.eventsProcessed,
+  phaseMicros: [Number(phaseStartMicros), Number(phaseEndMicros)],
   placementHash: createHash('sha256').update(bindings.join('\n')).digest('hex').slice(0, 16),
 });

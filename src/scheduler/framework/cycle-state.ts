@@ -12,6 +12,11 @@ export class CycleState {
   readonly skipFilterPlugins = new Set<string>();
   /** Score plugins whose PreScore returned Skip for this pod. */
   readonly skipScorePlugins = new Set<string>();
+  /**
+   * The filter plugins that run for this pod (the profile's minus the skipped ones), computed once
+   * after PreFilter by the framework so the per-node loop does no set lookups.
+   */
+  activeFilters: readonly unknown[] | undefined;
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -26,6 +31,7 @@ export class CycleState {
     for (const [k, v] of this.data) copy.data.set(k, v.clone());
     for (const p of this.skipFilterPlugins) copy.skipFilterPlugins.add(p);
     for (const p of this.skipScorePlugins) copy.skipScorePlugins.add(p);
+    copy.activeFilters = this.activeFilters;
     return copy;
   }
 }

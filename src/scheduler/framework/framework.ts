@@ -157,6 +157,7 @@ export class Framework {
       const { result: r, status } = p.preFilter(state, pod, nodes);
       if (status.isSkip()) {
         state.skipFilterPlugins.add(p.name);
+        state.activeFilters = undefined;
         continue;
       }
       if (!status.isSuccess())
@@ -180,9 +181,14 @@ export class Framework {
 
   /** Filter plugins in order; the first that does not pass decides (upstream RunFilterPlugins). */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const skip = state.skipFilterPlugins;
-    for (const p of this.filterPlugins) {
-      if (skip.size > 0 && skip.has(p.name)) continue;
+    let active = state.activeFilters as FilterPlugin[] | undefined;
+    if (active === undefined) {
+      const skip = state.skipFilterPlugins;
+      active = skip.size === 0 ? this.filterPlugins : this.filterPlugins.filter((p) => !skip.has(p.name));
+      state.activeFilters = active;
+    }
+    for (let i = 0; i < active.length; i++) {
+      const p = active[i]!;
       const s = p.filter(state, pod, nodeInfo);
       if (s.code !== 'Success') return s.plugin === p.name ? s : s.withPlugin(p.name);
     }
