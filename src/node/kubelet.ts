@@ -60,6 +60,8 @@ export class Kubelet {
   private readonly runtimes = new Map<string, PodRuntime>();
   /** When each image is (or will be) present on the node's disk. */
   private readonly imageReadyAt = new Map<string, number>();
+  /** Sizes of images a Node manifest listed (the scenario's spec.images sizes take precedence). */
+  private readonly imageSizes = new Map<string, number>();
   /** The node pulls one image at a time (kubelet serializeImagePulls defaults to true). */
   private pullFreeAt = 0;
 
@@ -90,6 +92,7 @@ export class Kubelet {
     if (this.alive) return;
     this.alive = true;
     this.epoch++;
+    this.adoptListedImages();
     const { engine, leases, timing } = this.env;
     leases.startRenewing(this.nodeName, engine.now, timing.heartbeatIntervalMs);
     this.postReady();
@@ -357,10 +360,25 @@ export class Kubelet {
     const images: ContainerImage[] = [];
     for (const [image, at] of this.imageReadyAt) {
       if (at > now) continue;
-      images.push({ names: [image], sizeBytes: this.env.images[image]?.sizeBytes ?? 0 });
+      images.push({
+        names: [image],
+        sizeBytes: this.env.images[image]?.sizeBytes ?? this.imageSizes.get(image) ?? 0,
+      });
     }
     images.sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0) || a.names[0]!.localeCompare(b.names[0]!));
     return images.slice(0, MAX_REPORTED_IMAGES);
+  }
+
+  /** Images a Node manifest lists in status.images are on the node's disk from the start. */
+  private adoptListedImages(): void {
+    const node = this.env.client.get<Node>('Node', undefined, this.nodeName);
+    for (const img of node?.status?.images ?? []) {
+      for (const name of img.names) {
+        if (!this.imageReadyAt.has(name)) this.imageReadyAt.set(name, this.env.engine.now);
+        if (img.sizeBytes !== undefined && !this.imageSizes.has(name))
+          this.imageSizes.set(name, img.sizeBytes);
+      }
+    }
   }
 
   /** A pull finished: report the node's images (kubelets do on their next status update). */

@@ -46,7 +46,11 @@ export class SchedulerHandle implements Handle {
     this.env.client.bind(pod, nodeName);
   }
 
+  /** Pods deleted through this handle since the scheduler last cleared it (preemption victims). */
+  readonly deleted: string[] = [];
+
   deletePod(pod: Pod, _reason: string): void {
+    this.deleted.push(`${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`);
     try {
       this.env.client.delete('Pod', pod.metadata.namespace, pod.metadata.name, { uid: pod.metadata.uid! });
     } catch (e) {

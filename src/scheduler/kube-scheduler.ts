@@ -451,7 +451,10 @@ export class KubeScheduler implements Scheduler {
         for (const n of this.cache.list())
           if (!statuses.has(n.name)) statuses.set(n.name, result.diagnosis.absent);
       }
+      const handle = this.profiles.get(fwk.profileName)!.handle;
+      handle.deleted.length = 0;
       const post = fwk.runPostFilterPlugins(state, pod, statuses);
+      if (handle.deleted.length > 0) record.victims = [...handle.deleted];
       if (post.status.code === 'Error') {
         this.handleError(info, post.status, record);
         return;

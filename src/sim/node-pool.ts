@@ -28,3 +28,19 @@ export function buildPoolNode(pool: NodePool, index: number): Node {
   };
   return node;
 }
+
+/**
+ * The labels a kubelet sets on its Node when it registers (hostname, os, arch), added to an
+ * explicit Node manifest that lacks them; existing labels are kept.
+ */
+export function registeredNode(node: Node): Node {
+  const labels = node.metadata.labels ?? {};
+  const wanted: Record<string, string> = {
+    'kubernetes.io/hostname': node.metadata.name,
+    'kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+  };
+  const missing = Object.entries(wanted).filter(([k]) => !(k in labels));
+  if (missing.length === 0) return node;
+  return { ...node, metadata: { ...node.metadata, labels: { ...labels, ...Object.fromEntries(missing) } } };
+}

@@ -23,7 +23,7 @@ import { Client } from '../store/client.js';
 import { NodeLeases } from '../store/leases.js';
 import { Store } from '../store/store.js';
 import { KUBESIM_VERSION } from '../version.js';
-import { buildPoolNode } from './node-pool.js';
+import { buildPoolNode, registeredNode } from './node-pool.js';
 import type { SimulationSpec, SourceRef } from './spec.js';
 import { scheduleTimeline } from './timeline.js';
 
@@ -142,7 +142,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   const admin = new Client(store, 'timeline');
   const poolNext = new Map<string, number>();
   const addNode = (node: KubeObject, images: readonly string[] = [], client = admin) => {
-    client.create(node);
+    client.create(node.kind === 'Node' ? registeredNode(node as Node) : node);
     nodeAgents.add(node.metadata.name, images);
   };
   const addPoolNodes = (poolName: string, count: number, client = admin) => {
