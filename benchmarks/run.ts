@@ -59,7 +59,7 @@ const cases: Case[] = [
       env: { WORKLOAD: workload },
       target: `≥ 10× upstream floor (${fmt(10 * floor)} pods/s)`,
       measure: (r) => ({
-        value: `${fmt(r.podsPerSecond as number)} pods/s (${((r.podsPerSecond as number) / floor).toFixed(1)}× floor), ${r.measuredPodsScheduled}/${r.measuredPods} bound${(r.preemptions as number) > 0 ? `, ${r.preemptions} preemptions` : ''}`,
+        value: `${fmt(r.podsPerSecond as number)} pods/s (${((r.podsPerSecond as number) / floor).toFixed(1)}× floor; ${fmt(r.podsPerCpuSecond as number)} per CPU-s), ${r.measuredPodsScheduled}/${r.measuredPods} bound${(r.preemptions as number) > 0 ? `, ${r.preemptions} preemptions` : ''}`,
         pass: (r.podsPerSecond as number) >= 10 * floor && r.measuredPodsScheduled === r.measuredPods,
       }),
     }),

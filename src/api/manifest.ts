@@ -1,11 +1,12 @@
-// The one way a manifest becomes a stored object: classify its kind, default it with the rules of
-// the apiVersion it was written in, store it under the canonical apiVersion, and validate it.
+// The one way a manifest becomes a stored object: classify its kind, reject fields the API does not
+// have, default it with the rules of the apiVersion it was written in, store it under the canonical
+// apiVersion, and validate it.
 
 import { applyDefaults } from './defaults.js';
 import { error, type Issue } from './issue.js';
 import { classifyKind, isNamespaced } from './kinds.js';
 import type { KubeObject } from './types.js';
-import { validateObject } from './validate.js';
+import { validateKnownFields, validateObject } from './validate.js';
 
 export interface NormalizeResult {
   /** Set only when there is no error issue. */
@@ -33,7 +34,8 @@ export function normalizeManifest(raw: unknown): NormalizeResult {
   if (classified.status === 'error') return { issues: classified.issues };
   if (classified.status === 'skipped') return { skipped: true, issues: classified.issues };
 
-  const issues = [...classified.issues];
+  // Unknown fields are an error, as under kubectl's default strict field validation (1.27+).
+  const issues = [...classified.issues, ...validateKnownFields(doc, classified.info.kind, classified.legacy)];
   const renamed = { ...doc, kind: classified.info.kind } as KubeObject;
   const defaulted = applyDefaults(renamed, classified.sourceApiVersion);
   issues.push(...defaulted.issues, ...validateObject(defaulted.object));

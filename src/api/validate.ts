@@ -5,6 +5,7 @@
 import { isValidIntOrPercent } from './int-or-percent.js';
 import { error, type Issue, type IssuePath, warning } from './issue.js';
 import { kindInfo } from './kinds.js';
+import { closestField, findField, isList, isStruct, manifestSchema, type Struct } from './known-fields.js';
 import { validateKubesimAnnotations } from './kubesim-annotations.js';
 import {
   compileLabelSelector,
@@ -1040,6 +1041,81 @@ function validateNode(out: Out, obj: Obj): void {
     const m = status === undefined ? undefined : map(out, status, key, ['status']);
     for (const [name, v] of Object.entries(m ?? {})) checkQuantity(out, v, ['status', key, name], name);
   }
+}
+
+// ---------------------------------------------------------------- unknown fields
+
+interface Scope {
+  struct: Struct;
+  path: IssuePath;
+}
+
+/** Like fieldName, with -1 (any item of a list) printed as [*]. */
+function schemaPathName(path: IssuePath): string {
+  return fieldName(path).replaceAll('[-1]', '[*]');
+}
+
+/** Where a field unknown at `path` would be known: the closest ancestor struct having it below. */
+function misplacedHint(name: string, path: IssuePath, scopes: readonly Scope[]): string | undefined {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const { struct, path: base } = scopes[i]!;
+    const rel = findField(struct, name);
+    if (rel === undefined) continue;
+    // List items on the way to the field itself keep their index.
+    const where = [...base, ...rel].map((seg, j) =>
+      seg === -1 && typeof path[j] === 'number' ? path[j]! : seg,
+    );
+    return `${name} is a field of ${schemaPathName(where)}; check the indentation`;
+  }
+  return undefined;
+}
+
+function unknownField(out: Out, name: string, path: IssuePath, scopes: readonly Scope[]): void {
+  const known = Object.keys(scopes.at(-1)!.struct.fields);
+  const close = closestField(name, known);
+  let hint: string | undefined;
+  if (close !== undefined) {
+    const caseOnly = close.toLowerCase() === name.toLowerCase();
+    hint = `did you mean ${JSON.stringify(close)}?${caseOnly ? ' field names are case-sensitive' : ''}`;
+  } else {
+    hint =
+      misplacedHint(name, path, scopes) ??
+      (known.length <= 12 ? `valid fields here: ${known.join(', ')}` : undefined);
+  }
+  // The API server's wording for strict field validation (kubectl create/apply since 1.27):
+  // strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolicyy".
+  out.push(error(path, `unknown field ${JSON.stringify(fieldName(path))}`, hint));
+}
+
+function checkFields(out: Out, o: Obj, struct: Struct, path: IssuePath, outer: readonly Scope[]): void {
+  const scopes = [...outer, { struct, path }];
+  for (const [name, v] of Object.entries(o)) {
+    const p = [...path, name];
+    if (!Object.hasOwn(struct.fields, name)) {
+      unknownField(out, name, p, scopes);
+      continue;
+    }
+    const shape = struct.fields[name]!;
+    if (isStruct(shape) && isRecord(v)) checkFields(out, v, shape, p, scopes);
+    else if (isList(shape) && Array.isArray(v)) {
+      v.forEach((item, i) => {
+        if (isRecord(item)) checkFields(out, item, shape.items, [...p, i], scopes);
+      });
+    }
+  }
+}
+
+/**
+ * Fields the API server does not know, in a manifest as written (before defaulting, so paths are
+ * the user's). `kind` is canonical; `legacy` is true for a pre-GA group/version, which had a few
+ * fields of its own. Free-form maps and status are not looked into; wrong shapes are left to
+ * validateObject.
+ */
+export function validateKnownFields(raw: unknown, kind: string, legacy = false): Issue[] {
+  const schema = manifestSchema(kind, legacy);
+  const out: Out = [];
+  if (schema !== undefined && isRecord(raw)) checkFields(out, raw, schema, [], []);
+  return out;
 }
 
 // ---------------------------------------------------------------- entry point
