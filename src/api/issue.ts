@@ -10,6 +10,8 @@ export interface Issue {
   message: string;
   /** What the user can do about it; printed in parentheses after the message. */
   hint?: string;
+  /** The problem is the key at `path` itself (e.g. an unknown field), not its value. */
+  key?: boolean;
 }
 
 export function error(path: IssuePath, message: string, hint?: string): Issue {

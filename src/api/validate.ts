@@ -1084,7 +1084,7 @@ function unknownField(out: Out, name: string, path: IssuePath, scopes: readonly 
   }
   // The API server's wording for strict field validation (kubectl create/apply since 1.27):
   // strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolicyy".
-  out.push(error(path, `unknown field ${JSON.stringify(fieldName(path))}`, hint));
+  out.push({ ...error(path, `unknown field ${JSON.stringify(fieldName(path))}`, hint), key: true });
 }
 
 function checkFields(out: Out, o: Obj, struct: Struct, path: IssuePath, outer: readonly Scope[]): void {

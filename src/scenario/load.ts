@@ -280,7 +280,7 @@ class Loader {
   }
 
   private reportIssue(ref: Place, issue: Issue): void {
-    this.report(this.at(ref, ...issue.path), issue.severity, issue.message, issue.hint);
+    this.report(this.at(ref, ...issue.path), issue.severity, issue.message, issue.hint, issue.key ?? false);
   }
 
   // ------------------------------------------------------------ the whole scenario

@@ -24,6 +24,9 @@ export class SchedulerCache implements NodeInfoLister {
   private readonly infos = new Map<string, NodeInfo>();
   private readonly zones = new Map<string, string[]>();
   private order: NodeInfo[] | undefined;
+  /** Nodes with pods that have (anti-)affinity terms, kept incrementally (plugins read them every cycle). */
+  private readonly affinityNodes = new Map<string, NodeInfo>();
+  private readonly antiAffinityNodes = new Map<string, NodeInfo>();
   private withAffinity: NodeInfo[] | undefined;
   private withAntiAffinity: NodeInfo[] | undefined;
   /** Pods bound to nodes the scheduler has not seen yet. */
@@ -55,16 +58,31 @@ export class SchedulerCache implements NodeInfoLister {
   }
 
   havePodsWithAffinity(): readonly NodeInfo[] {
-    if (this.withAffinity === undefined)
-      this.withAffinity = this.list().filter((n) => n.podsWithAffinity.size > 0);
+    if (this.withAffinity === undefined) this.withAffinity = [...this.affinityNodes.values()];
     return this.withAffinity;
   }
 
   havePodsWithRequiredAntiAffinity(): readonly NodeInfo[] {
-    if (this.withAntiAffinity === undefined) {
-      this.withAntiAffinity = this.list().filter((n) => n.podsWithRequiredAntiAffinity.size > 0);
-    }
+    if (this.withAntiAffinity === undefined) this.withAntiAffinity = [...this.antiAffinityNodes.values()];
     return this.withAntiAffinity;
+  }
+
+  /** Keeps the affinity node sets right after a pod was added to or removed from `info`. */
+  private trackAffinity(info: NodeInfo): void {
+    const name = info.name;
+    const present = this.infos.get(name) === info;
+    const hasAffinity = present && info.podsWithAffinity.size > 0;
+    if (hasAffinity !== this.affinityNodes.has(name)) {
+      if (hasAffinity) this.affinityNodes.set(name, info);
+      else this.affinityNodes.delete(name);
+      this.withAffinity = undefined;
+    }
+    const hasAnti = present && info.podsWithRequiredAntiAffinity.size > 0;
+    if (hasAnti !== this.antiAffinityNodes.has(name)) {
+      if (hasAnti) this.antiAffinityNodes.set(name, info);
+      else this.antiAffinityNodes.delete(name);
+      this.withAntiAffinity = undefined;
+    }
   }
 
   setNode(node: Node): void {
@@ -98,6 +116,7 @@ export class SchedulerCache implements NodeInfoLister {
     const info = this.infos.get(name);
     if (info === undefined) return;
     this.infos.delete(name);
+    this.trackAffinity(info);
     this.untrackImages(info.node);
     this.removeFromZone(zoneKey(info.node), name);
     for (const l of this.listeners) l.nodeRemoved(name);
@@ -132,11 +151,8 @@ export class SchedulerCache implements NodeInfoLister {
     const info = this.infos.get(node);
     const pod = info?.pods.get(uid)?.pod;
     if (info !== undefined && pod !== undefined) {
-      const affinity = info.podsWithAffinity.size > 0;
-      const anti = info.podsWithRequiredAntiAffinity.size > 0;
       info.removePod(uid);
-      if (affinity !== info.podsWithAffinity.size > 0) this.withAffinity = undefined;
-      if (anti !== info.podsWithRequiredAntiAffinity.size > 0) this.withAntiAffinity = undefined;
+      this.trackAffinity(info);
       for (const l of this.listeners) l.podRemoved(info, pod);
     }
     this.orphans.get(node)?.delete(uid);
@@ -164,11 +180,8 @@ export class SchedulerCache implements NodeInfoLister {
   }
 
   private place(info: NodeInfo, pod: Pod): void {
-    const affinity = info.podsWithAffinity.size > 0;
-    const anti = info.podsWithRequiredAntiAffinity.size > 0;
     info.addPod(pod);
-    if (affinity !== info.podsWithAffinity.size > 0) this.withAffinity = undefined;
-    if (anti !== info.podsWithRequiredAntiAffinity.size > 0) this.withAntiAffinity = undefined;
+    this.trackAffinity(info);
     for (const l of this.listeners) l.podAdded(info, pod);
   }
 
@@ -235,8 +248,6 @@ export class SchedulerCache implements NodeInfoLister {
 
   private invalidateOrder(): void {
     this.order = undefined;
-    this.withAffinity = undefined;
-    this.withAntiAffinity = undefined;
   }
 
   private buildOrder(): NodeInfo[] {

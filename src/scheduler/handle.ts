@@ -94,14 +94,24 @@ export class SchedulerHandle implements Handle {
   }
 }
 
+const NONE: readonly Pod[] = [];
+
 /** Pods nominated to nodes by preemption (status.nominatedNodeName), by node. */
 export class Nominator implements PodNominator {
   private readonly byNode = new Map<string, Map<string, Pod>>();
   private readonly nodeOf = new Map<string, string>();
 
+  private readonly lists = new Map<string, readonly Pod[]>();
+
   nominatedPodsForNode(nodeName: string): readonly Pod[] {
-    const pods = this.byNode.get(nodeName);
-    return pods === undefined ? [] : [...pods.values()];
+    if (this.byNode.size === 0) return NONE;
+    let list = this.lists.get(nodeName);
+    if (list === undefined) {
+      const pods = this.byNode.get(nodeName);
+      list = pods === undefined ? NONE : [...pods.values()];
+      this.lists.set(nodeName, list);
+    }
+    return list;
   }
 
   /** Records (or moves) a nomination; an empty node name clears it. */
@@ -116,12 +126,15 @@ export class Nominator implements PodNominator {
     }
     pods.set(uid, pod);
     this.nodeOf.set(uid, nodeName);
+    this.lists.delete(nodeName);
   }
 
   /** Keeps the stored pod object current without moving it. */
   refresh(pod: Pod): void {
     const node = this.nodeOf.get(pod.metadata.uid!);
-    if (node !== undefined) this.byNode.get(node)!.set(pod.metadata.uid!, pod);
+    if (node === undefined) return;
+    this.byNode.get(node)!.set(pod.metadata.uid!, pod);
+    this.lists.delete(node);
   }
 
   delete(uid: string): void {
@@ -131,6 +144,7 @@ export class Nominator implements PodNominator {
     const pods = this.byNode.get(node)!;
     pods.delete(uid);
     if (pods.size === 0) this.byNode.delete(node);
+    this.lists.delete(node);
   }
 
   nominatedNode(uid: string): string | undefined {

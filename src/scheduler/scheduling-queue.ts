@@ -57,6 +57,8 @@ export class SchedulingQueue {
   private readonly active: BinaryHeap<QueuedPod>;
   private readonly infos = new Map<string, QueuedPod>();
   private readonly where = new Map<string, Where>();
+  /** The uids whose `where` is 'unschedulable', so cluster events need not walk the whole queue. */
+  private readonly parked = new Set<string>();
   /** seq of each pod's live heap entry; older heap entries for the same pod are stale. */
   private readonly activeSeq = new Map<string, number>();
   private activeCount = 0;
@@ -139,7 +141,7 @@ export class SchedulingQueue {
   delete(uid: string): void {
     const where = this.where.get(uid);
     if (where === undefined) return;
-    this.where.delete(uid);
+    this.setWhere(uid, undefined);
     this.infos.delete(uid);
     this.activeSeq.delete(uid);
     if (where === 'active') this.activeCount--; // the heap entry is skipped when popped
@@ -161,7 +163,7 @@ export class SchedulingQueue {
       this.activeCount--;
       this.activeSeq.delete(uid);
       info.attempts++;
-      this.where.set(uid, 'inflight');
+      this.setWhere(uid, 'inflight');
       return info;
     }
   }
@@ -185,7 +187,7 @@ export class SchedulingQueue {
       this.moveToActiveOrBackoff(info);
       return;
     }
-    this.where.set(uid, 'unschedulable');
+    this.setWhere(uid, 'unschedulable');
     this.scheduleUnschedulableFlush(info.timestamp);
   }
 
@@ -198,13 +200,20 @@ export class SchedulingQueue {
 
   /** A cluster event: parked pods rejected by a plugin interested in it get another chance. */
   onClusterEvent(resource: ClusterEventResource, action: ClusterEventAction): void {
-    for (const [uid, where] of this.where) {
-      if (where !== 'unschedulable') continue;
+    if (this.parked.size === 0) return;
+    for (const uid of [...this.parked]) {
       const info = this.infos.get(uid)!;
       if (info.gated) continue;
       if (this.hooks.interested(info.unschedulablePlugins, resource, action))
         this.moveToActiveOrBackoff(info);
     }
+  }
+
+  private setWhere(uid: string, where: Where | undefined): void {
+    if (where === undefined) this.where.delete(uid);
+    else this.where.set(uid, where);
+    if (where === 'unschedulable') this.parked.add(uid);
+    else this.parked.delete(uid);
   }
 
   private backoffUntil(info: QueuedPod): number {
@@ -217,7 +226,7 @@ export class SchedulingQueue {
     const uid = info.pod.metadata.uid!;
     const until = info.attempts === 0 ? 0 : this.backoffUntil(info);
     if (until > this.engine.now) {
-      this.where.set(uid, 'backoff');
+      this.setWhere(uid, 'backoff');
       this.scheduleBackoffFlush(until);
       return;
     }
@@ -231,13 +240,13 @@ export class SchedulingQueue {
     if (!pre.isSuccess()) {
       info.gated = true;
       if (this.where.get(uid) === 'active') this.activeCount--;
-      this.where.set(uid, 'unschedulable');
+      this.setWhere(uid, 'unschedulable');
       return;
     }
     info.gated = false;
     if (this.where.get(uid) !== 'active') this.activeCount++;
     info.seq = this.seq++;
-    this.where.set(uid, 'active');
+    this.setWhere(uid, 'active');
     this.activeSeq.set(uid, info.seq);
     this.active.push(info);
     this.hooks.onActive();

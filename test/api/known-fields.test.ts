@@ -47,6 +47,7 @@ describe('unknown fields', () => {
         path: [...C, 'podAffinity'],
         message: 'unknown field "spec.template.spec.containers[0].podAffinity"',
         hint: 'podAffinity is a field of spec.template.spec.affinity; check the indentation',
+        key: true,
       },
     ]);
   });
@@ -60,6 +61,7 @@ describe('unknown fields', () => {
         path: [...C, 'imagePullPolicyy'],
         message: 'unknown field "spec.template.spec.containers[0].imagePullPolicyy"',
         hint: 'did you mean "imagePullPolicy"?',
+        key: true,
       },
     ]);
   });

@@ -80,6 +80,8 @@ function copyVector(v: ResourceVector): ResourceVector {
 
 export class NodeInfo {
   node: Node;
+  /** node.metadata.name, kept as a field: it is read for every node of every cycle. */
+  name: string;
   readonly allocatable: ResourceVector = emptyVector();
   allocatablePods = 0;
   readonly requested: ResourceVector = emptyVector();
@@ -99,15 +101,13 @@ export class NodeInfo {
 
   constructor(node: Node) {
     this.node = node;
+    this.name = node.metadata.name;
     this.setNode(node);
-  }
-
-  get name(): string {
-    return this.node.metadata.name;
   }
 
   setNode(node: Node): void {
     this.node = node;
+    this.name = node.metadata.name;
     const a = this.allocatable;
     a.cpu = 0;
     a.memory = 0;
@@ -162,6 +162,7 @@ export class NodeInfo {
     const copy = Object.create(NodeInfo.prototype) as NodeInfo;
     Object.assign(copy, {
       node: this.node,
+      name: this.name,
       allocatable: copyVector(this.allocatable),
       allocatablePods: this.allocatablePods,
       requested: copyVector(this.requested),
