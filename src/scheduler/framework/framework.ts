@@ -301,13 +301,21 @@ export class Framework {
     details: boolean,
   ): NodeScores[] | Status {
     const n = nodes.length;
-    const out: NodeScores[] = new Array(n);
-    // One NodeScore list reused by every plugin: NormalizeScore rewrites it in place.
-    const scores: NodeScore[] = new Array(n);
+    // Without details the result is only read by selectHost before the next cycle, so the arrays
+    // and records are reused from cycle to cycle instead of allocating ~2 objects per node.
+    const out: NodeScores[] = details ? new Array(n) : this.totalsBuffer(n);
+    const scores: NodeScore[] = this.scoreBuffer(n);
     for (let i = 0; i < n; i++) {
       const name = nodes[i]!.name;
-      out[i] = { name, total: 0, scores: [] };
-      scores[i] = { name, score: 0 };
+      if (details) out[i] = { name, total: 0, scores: [] };
+      else {
+        const o = out[i]!;
+        o.name = name;
+        o.total = 0;
+      }
+      const sc = scores[i]!;
+      sc.name = name;
+      sc.score = 0;
     }
     const raw = details ? new Array<number>(n) : undefined;
     for (const { plugin, weight } of this.scorePlugins) {
@@ -336,6 +344,21 @@ export class Framework {
       }
     }
     return out;
+  }
+
+  private totals: NodeScores[] = [];
+  private nodeScores: NodeScore[] = [];
+
+  private totalsBuffer(n: number): NodeScores[] {
+    while (this.totals.length < n) this.totals.push({ name: '', total: 0, scores: [] });
+    this.totals.length = n;
+    return this.totals;
+  }
+
+  private scoreBuffer(n: number): NodeScore[] {
+    while (this.nodeScores.length < n) this.nodeScores.push({ name: '', score: 0 });
+    this.nodeScores.length = n;
+    return this.nodeScores;
   }
 
   runReservePlugins(state: CycleState, pod: Pod, nodeName: string): Status {

@@ -45,9 +45,17 @@ export class ImageLocality implements ScorePlugin {
 
   constructor(private readonly handle: Handle) {}
 
+  // The pod of the cycle being scored and its images: Score runs for hundreds of nodes per pod.
+  private lastPod: Pod | undefined;
+  private lastImages: string[] = [];
+
   score(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const totalNumNodes = this.handle.nodes.list().length;
-    const images = podImages(pod);
+    if (pod !== this.lastPod) {
+      this.lastPod = pod;
+      this.lastImages = podImages(pod);
+    }
+    const images = this.lastImages;
     let sum = 0;
     for (const image of images) {
       const state = nodeInfo.imageStates.get(image);
