@@ -128,7 +128,23 @@ export class SchedulerCache implements NodeInfoLister {
   addPod(pod: Pod): void {
     const uid = pod.metadata.uid!;
     const node = pod.spec.nodeName!;
-    if (this.podNode.has(uid)) this.removePod(uid);
+    const current = this.podNode.get(uid);
+    if (current === node && !this.assumed.has(uid)) {
+      const info = this.infos.get(node);
+      const old = info?.pods.get(uid)?.pod;
+      // A status update (the kubelet's): nothing the plugins account changed.
+      if (
+        info !== undefined &&
+        old !== undefined &&
+        old.spec === pod.spec &&
+        old.metadata.labels === pod.metadata.labels &&
+        old.metadata.deletionTimestamp === pod.metadata.deletionTimestamp
+      ) {
+        info.replacePodObject(pod);
+        return;
+      }
+    }
+    if (current !== undefined) this.removePod(uid);
     this.assumed.delete(uid);
     this.podNode.set(uid, node);
     const info = this.infos.get(node);

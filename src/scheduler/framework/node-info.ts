@@ -148,6 +148,18 @@ export class NodeInfo {
     this.account(pod, 1);
   }
 
+  /**
+   * Swaps in a newer object of a pod already on the node whose scheduling-relevant parts (spec,
+   * labels, deletion) are unchanged — a status update. Accounting stays as it is.
+   */
+  replacePodObject(pod: Pod): void {
+    const uid = pod.metadata.uid!;
+    const info = PodInfo.of(pod);
+    this.pods.set(uid, info);
+    if (this.podsWithAffinity.has(uid)) this.podsWithAffinity.set(uid, info);
+    if (this.podsWithRequiredAntiAffinity.has(uid)) this.podsWithRequiredAntiAffinity.set(uid, info);
+  }
+
   removePod(uid: string): boolean {
     const info = this.pods.get(uid);
     if (info === undefined) return false;

@@ -75,6 +75,19 @@ export class PodInfo {
   readonly preferredAntiAffinityTerms: readonly WeightedAffinityTerm[];
 
   private constructor(readonly pod: Pod) {
+    // Status updates keep spec and labels objects: reuse the terms parsed for an earlier object.
+    const earlier = PodInfo.bySpec.get(pod.spec);
+    if (
+      earlier !== undefined &&
+      earlier.pod.metadata.labels === pod.metadata.labels &&
+      earlier.pod.metadata.namespace === pod.metadata.namespace
+    ) {
+      this.requiredAffinityTerms = earlier.requiredAffinityTerms;
+      this.requiredAntiAffinityTerms = earlier.requiredAntiAffinityTerms;
+      this.preferredAffinityTerms = earlier.preferredAffinityTerms;
+      this.preferredAntiAffinityTerms = earlier.preferredAntiAffinityTerms;
+      return;
+    }
     const a = pod.spec.affinity;
     this.requiredAffinityTerms = (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
       (t) => parseAffinityTerm(t, pod),
@@ -93,6 +106,7 @@ export class PodInfo {
   }
 
   private static readonly cache = new WeakMap<Pod, PodInfo>();
+  private static readonly bySpec = new WeakMap<Pod['spec'], PodInfo>();
 
   /** The PodInfo of a pod object (objects are immutable, so it is computed once per object). */
   static of(pod: Pod): PodInfo {
@@ -100,6 +114,7 @@ export class PodInfo {
     if (info === undefined) {
       info = new PodInfo(pod);
       PodInfo.cache.set(pod, info);
+      PodInfo.bySpec.set(pod.spec, info);
     }
     return info;
   }
