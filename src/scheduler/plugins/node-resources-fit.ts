@@ -475,8 +475,17 @@ export class NodeResourcesFit
     return { status: Status.SUCCESS };
   }
 
+  // The cycle state last read and its request: Filter runs for hundreds of nodes per cycle.
+  private filterState: CycleState | undefined;
+  private filterRequest: ResourceVector | undefined;
+
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const r = state.read<PreFilterState>(PRE_FILTER_KEY)?.request ?? podRequestVector(pod);
+    let r = this.filterRequest;
+    if (state !== this.filterState || r === undefined) {
+      r = state.read<PreFilterState>(PRE_FILTER_KEY)?.request ?? podRequestVector(pod);
+      this.filterState = state;
+      this.filterRequest = r;
+    }
     let reasons: string[] | undefined;
     let unresolvable = false;
     if (nodeInfo.pods.size + 1 > nodeInfo.allocatablePods) reasons = [REASON_TOO_MANY_PODS];
