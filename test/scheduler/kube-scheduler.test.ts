@@ -93,3 +93,29 @@ describe('the cycle', () => {
     expect(records[0]!.nodes.every((n) => n.scores.length === 0)).toBe(true);
   });
 });
+
+describe('kubesim scheduler extensions', () => {
+  test('cycleLatency makes each decision take perCycle + perNode × nodes evaluated', () => {
+    const s = spec(4, 5, 0);
+    s.scheduler = {
+      apiVersion: 'kubescheduler.config.k8s.io/v1',
+      kind: 'KubeSchedulerConfiguration',
+      kubesim: { cycleLatency: { perCycleMicros: 50_000, perNodeMicros: 12_500 } },
+    };
+    const result = simulate(s);
+    // 50 ms + 4 nodes × 12.5 ms = 100 ms per cycle, one pod after the other.
+    expect(result.pods.map((p) => p.scheduledMs)).toEqual([100, 200, 300, 400, 500]);
+  });
+
+  test('bindDelay postpones the binding after the decision', () => {
+    const s = spec(4, 2, 0);
+    s.durationMs = 10_000;
+    s.scheduler = {
+      apiVersion: 'kubescheduler.config.k8s.io/v1',
+      kind: 'KubeSchedulerConfiguration',
+      kubesim: { bindDelay: '2s' },
+    };
+    const result = simulate(s);
+    expect(result.pods.map((p) => p.scheduledMs)).toEqual([2000, 2000]);
+  });
+});
