@@ -33,6 +33,8 @@ export interface QueuedPod extends QueuedPodInfo {
   unschedulablePlugins: Set<string>;
   /** A PreEnqueue plugin refused it: it waits for a pod update. */
   gated: boolean;
+  /** The queue's cluster-event count when the pod was popped. */
+  moveRequestsAtPop: number;
   seq: number;
 }
 
@@ -63,6 +65,8 @@ export class SchedulingQueue {
   private readonly activeSeq = new Map<string, number>();
   private activeCount = 0;
   private seq = 0;
+  /** Cluster events so far (upstream's moveRequestCycle): a cycle that saw one must not park its pod. */
+  private moveRequests = 0;
   private readonly backoffFlushAt = new Set<number>();
   private readonly unschedulableFlushAt = new Set<number>();
 
@@ -112,6 +116,7 @@ export class SchedulingQueue {
       initialAttemptTimestamp: now,
       unschedulablePlugins: new Set(),
       gated: false,
+      moveRequestsAtPop: 0,
       seq: this.seq++,
     };
     this.infos.set(uid, info);
@@ -163,6 +168,7 @@ export class SchedulingQueue {
       this.activeCount--;
       this.activeSeq.delete(uid);
       info.attempts++;
+      info.moveRequestsAtPop = this.moveRequests;
       this.setWhere(uid, 'inflight');
       return info;
     }
@@ -175,15 +181,15 @@ export class SchedulingQueue {
 
   /**
    * The attempt failed because no node fits: park the pod with the plugins that rejected it.
-   * (Upstream sends it to backoffQ instead when a move request came during the cycle; cycles
-   * here take no time unless a latency model is on, and then the caller passes moved = true.)
    */
-  requeueUnschedulable(info: QueuedPod, rejectors: Iterable<string>, movedDuringCycle = false): void {
+  requeueUnschedulable(info: QueuedPod, rejectors: Iterable<string>): void {
     const uid = info.pod.metadata.uid!;
     if (!this.infos.has(uid)) return;
     info.timestamp = this.engine.now;
     info.unschedulablePlugins = new Set(rejectors);
-    if (movedDuringCycle) {
+    // A cluster event happened while the pod was being scheduled: it may fit now, so it goes to
+    // backoff instead of waiting for another event (upstream AddUnschedulableIfNotPresent).
+    if (this.moveRequests > info.moveRequestsAtPop) {
       this.moveToActiveOrBackoff(info);
       return;
     }
@@ -200,6 +206,7 @@ export class SchedulingQueue {
 
   /** A cluster event: parked pods rejected by a plugin interested in it get another chance. */
   onClusterEvent(resource: ClusterEventResource, action: ClusterEventAction): void {
+    this.moveRequests++;
     if (this.parked.size === 0) return;
     for (const uid of [...this.parked]) {
       const info = this.infos.get(uid)!;

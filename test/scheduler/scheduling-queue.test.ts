@@ -107,4 +107,15 @@ describe('SchedulingQueue', () => {
     });
     expect(queue.stats().unschedulable).toBe(1);
   });
+
+  test('a cluster event during the attempt sends the failed pod to backoff instead of parking it', () => {
+    const { engine, queue } = setup(() => false);
+    queue.add(makePod('p'));
+    const info = queue.pop()!;
+    queue.onClusterEvent('Node', 'Add'); // e.g. a node joined while the pod was being scheduled
+    queue.requeueUnschedulable(info, ['NodeResourcesFit']);
+    expect(queue.stats()).toMatchObject({ backoff: 1, unschedulable: 0 });
+    engine.run(1000);
+    expect(drain(queue)).toEqual(['p']);
+  });
 });
