@@ -33,7 +33,7 @@ export function registerExplain(program: Command, io: Io, setExit: (code: number
       'after',
       '\nExamples:\n' +
         '  kubesim explain scenarios/kubecon-2016-ghost.yaml --pod default/ghost-59fdbdf6f9-bhv8v\n' +
-        '  kubesim explain scenarios/priority-preemption.yaml --pod default/critical --json',
+        '  kubesim explain scenarios/scheduling-constraints.yaml --pod default/payments-6b6df694c8-bsnh2 --json',
     )
     .action(async (file, opts) => {
       const at = opts.at === undefined ? 0 : parseAt(opts.at);
@@ -89,6 +89,7 @@ export function formatDecision(d: DecisionRecord): string {
   out.push(`${pc.bold(d.pod)} · profile ${d.profile} · attempt at ${formatDuration(d.t)} · ${outcome}`);
   if (d.message) out.push(d.message);
   if (d.nominatedNode) out.push(`nominated node after preemption: ${d.nominatedNode}`);
+  if (d.victims !== undefined && d.victims.length > 0) out.push(`preempted: ${d.victims.join(', ')}`);
   if (d.nodes.length === 0) return out.join('\n');
   const nameWidth = Math.max(4, ...d.nodes.map((n) => n.name.length)) + 2;
   out.push('', `${pc.bold('Filters')} (${d.nodes.length} node(s) evaluated)`);
