@@ -18,7 +18,6 @@ export interface KubeletEnv {
   engine: Engine;
   client: Client;
   pods: Informer<Pod>;
-  nodes: Informer<Node>;
   leases: NodeLeases;
   timing: KubeletTiming;
   images: Record<string, ImageTiming>;

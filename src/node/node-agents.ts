@@ -1,7 +1,7 @@
 // All kubelets of the cluster and the ground truth they hold. Routes each pod change to the kubelet
 // of the node it is (or was) bound to, so no kubelet scans every pod.
 
-import type { Node, Pod } from '../api/types.js';
+import type { Pod } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import { Client } from '../store/client.js';
 import type { Informer } from '../store/informer.js';
@@ -14,7 +14,6 @@ export interface NodeAgentsOptions {
   engine: Engine;
   store: Store;
   pods: Informer<Pod>;
-  nodes: Informer<Node>;
   leases: NodeLeases;
   timing: KubeletTiming;
   images: Record<string, ImageTiming>;
@@ -36,12 +35,11 @@ export class NodeAgents {
 
   /** Creates and boots the kubelet for a Node that exists in the API. */
   add(nodeName: string, initialImages: readonly string[] = []): Kubelet {
-    const { engine, store, pods, nodes, leases, timing, images, onContainers } = this.options;
+    const { engine, store, pods, leases, timing, images, onContainers } = this.options;
     const env: KubeletEnv = {
       engine,
       client: new Client(store, `kubelet/${nodeName}`),
       pods,
-      nodes,
       leases,
       timing,
       images,

@@ -105,7 +105,6 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     engine,
     store,
     pods: informers.get<Pod>('Pod', delay),
-    nodes: informers.get<Node>('Node', delay),
     leases,
     timing: spec.kubelet,
     images: spec.images,
