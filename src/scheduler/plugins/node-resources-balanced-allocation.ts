@@ -78,9 +78,17 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
     return Status.SUCCESS;
   }
 
+  // The cycle state last scored and the pod's requests: Score runs for hundreds of nodes a cycle.
+  private scoreState: CycleState | undefined;
+  private scoreRequests: readonly number[] | undefined;
+
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-    const podRequests =
-      state.read<PodRequestsState>(PRE_SCORE_KEY)?.podRequests ?? this.reader.podRequests(pod);
+    let podRequests = this.scoreRequests;
+    if (state !== this.scoreState || podRequests === undefined) {
+      podRequests = state.read<PodRequestsState>(PRE_SCORE_KEY)?.podRequests ?? this.reader.podRequests(pod);
+      this.scoreState = state;
+      this.scoreRequests = podRequests;
+    }
     const withPod = this.balance(nodeInfo, podRequests, true);
     if (!this.deltaFormula) return withPod;
     const withoutPod = this.balance(nodeInfo, podRequests, false);

@@ -643,9 +643,18 @@ export class PodTopologySpread
     return Status.SUCCESS;
   }
 
+  // The cycle state last scored and its PreScore state: Score runs for hundreds of nodes a cycle.
+  private scoreState: CycleState | undefined;
+  private scorePre: PreScoreState | undefined;
+
   score(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): number | Status {
-    const s = state.read<PreScoreState>(PRE_SCORE_KEY);
-    if (s === undefined) return Status.error(`reading "${PRE_SCORE_KEY}" from cycleState: not found`);
+    let s = this.scorePre;
+    if (state !== this.scoreState || s === undefined) {
+      s = state.read<PreScoreState>(PRE_SCORE_KEY);
+      if (s === undefined) return Status.error(`reading "${PRE_SCORE_KEY}" from cycleState: not found`);
+      this.scoreState = state;
+      this.scorePre = s;
+    }
     if (s.ignored.size > 0 && s.ignored.has(nodeInfo.name)) return 0;
     const labels = nodeLabels(nodeInfo);
     let score = 0;
