@@ -142,7 +142,7 @@ function defaultPodOnlyInPlace(spec: Obj): void {
 
 /** Pod template defaults (a new object). */
 export function defaultPodSpec(spec: PodSpec): PodSpec {
-  const out = dropNulls(structuredClone(spec)) as Obj;
+  const out = dropNulls(spec) as Obj; // dropNulls builds a fresh deep copy
   defaultPodSpecInPlace(out);
   return out as PodSpec;
 }
@@ -330,7 +330,7 @@ function convertV1beta1Pdb(spec: Obj, issues: Issue[]): void {
  */
 export function applyDefaults(input: KubeObject, sourceApiVersion?: string): DefaultResult {
   const issues: Issue[] = [];
-  const obj = dropNulls(structuredClone(input)) as Obj;
+  const obj = dropNulls(input) as Obj; // dropNulls builds a fresh deep copy
   const info = kindInfo(String(obj.kind));
   if (info === undefined) {
     issues.push(error(['kind'], `kind ${String(obj.kind)} has no defaults in kubesim`));
