@@ -89,6 +89,8 @@ export class NodeInfo {
   nonZeroCpu = 0;
   nonZeroMemory = 0;
   readonly pods = new Map<string, PodInfo>();
+  /** pods.size, as a plain field: the fit filter reads it for every node of every cycle. */
+  podCount = 0;
   readonly podsWithAffinity = new Map<string, PodInfo>();
   readonly podsWithRequiredAntiAffinity = new Map<string, PodInfo>();
   usedPorts = new HostPortInfo();
@@ -143,6 +145,7 @@ export class NodeInfo {
     if (this.pods.has(uid)) this.removePod(uid);
     const info = PodInfo.of(pod);
     this.pods.set(uid, info);
+    this.podCount = this.pods.size;
     if (info.hasAffinity) this.podsWithAffinity.set(uid, info);
     if (info.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity.set(uid, info);
     this.account(pod, 1);
@@ -164,6 +167,7 @@ export class NodeInfo {
     const info = this.pods.get(uid);
     if (info === undefined) return false;
     this.pods.delete(uid);
+    this.podCount = this.pods.size;
     this.podsWithAffinity.delete(uid);
     this.podsWithRequiredAntiAffinity.delete(uid);
     this.account(info.pod, -1);
@@ -181,6 +185,7 @@ export class NodeInfo {
       nonZeroCpu: this.nonZeroCpu,
       nonZeroMemory: this.nonZeroMemory,
       pods: new Map(this.pods),
+      podCount: this.podCount,
       podsWithAffinity: new Map(this.podsWithAffinity),
       podsWithRequiredAntiAffinity: new Map(this.podsWithRequiredAntiAffinity),
       usedPorts: this.usedPorts.clone(),

@@ -488,7 +488,7 @@ export class NodeResourcesFit
     }
     let reasons: string[] | undefined;
     let unresolvable = false;
-    if (nodeInfo.pods.size + 1 > nodeInfo.allocatablePods) reasons = [REASON_TOO_MANY_PODS];
+    if (nodeInfo.podCount + 1 > nodeInfo.allocatablePods) reasons = [REASON_TOO_MANY_PODS];
     if (r.cpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && r.scalars === undefined) {
       return reasons === undefined ? Status.SUCCESS : Status.unschedulable(...reasons);
     }
