@@ -14,6 +14,7 @@ export class Engine {
   readonly random: RandomStreams;
   private readonly queue = new EventQueue();
   private stopped = false;
+  private halted = false;
 
   constructor(seed: number) {
     this.random = new RandomStreams(seed);
@@ -40,9 +41,15 @@ export class Engine {
     return this.queue.length;
   }
 
-  /** Ends the current run() after the event being executed. */
+  /** Ends the current run() after the event being executed; later run() calls do nothing. */
   stop(): void {
     this.stopped = true;
+    this.halted = true;
+  }
+
+  /** Whether stop() was called: the simulation is over. */
+  get isStopped(): boolean {
+    return this.halted;
   }
 
   /**
@@ -50,6 +57,7 @@ export class Engine {
    * event lies beyond `horizon`. The clock then rests at `horizon` (or at the stop time).
    */
   run(horizon: number): void {
+    if (this.halted) return;
     const queue = this.queue;
     this.stopped = false;
     while (!this.stopped && queue.peekTime() <= horizon) {
