@@ -14,7 +14,6 @@ export class Engine {
   readonly random: RandomStreams;
   private readonly queue = new EventQueue();
   private stopped = false;
-  private halted = false;
 
   constructor(seed: number) {
     this.random = new RandomStreams(seed);
@@ -41,15 +40,9 @@ export class Engine {
     return this.queue.length;
   }
 
-  /** Ends the current run() after the event being executed; later run() calls do nothing. */
+  /** Ends the current run() after the event being executed. */
   stop(): void {
     this.stopped = true;
-    this.halted = true;
-  }
-
-  /** Whether stop() was called: the simulation is over. */
-  get isStopped(): boolean {
-    return this.halted;
   }
 
   /**
@@ -57,7 +50,6 @@ export class Engine {
    * event lies beyond `horizon`. The clock then rests at `horizon` (or at the stop time).
    */
   run(horizon: number): void {
-    if (this.halted) return;
     const queue = this.queue;
     this.stopped = false;
     while (!this.stopped && queue.peekTime() <= horizon) {

@@ -117,6 +117,8 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
     new TaintEvictionController(ctx('taint-eviction-controller')),
   ];
+  /** Set when onDecision asks to end the run (explain found its pod). */
+  let halted = false;
   const registry =
     options.plugins === undefined ? IN_TREE_PLUGINS : new Map([...IN_TREE_PLUGINS, ...options.plugins]);
   const scheduler = makeScheduler(options.scheduler ?? spec.scheduler, registry, {
@@ -127,7 +129,10 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     informer: (kind) => informers.get(kind, delay),
     onDecision: (record) => {
       metrics.recordSchedulingAttempt(record.uid);
-      if (options.onDecision?.(record) === true) engine.stop();
+      if (options.onDecision?.(record) === true) {
+        halted = true;
+        engine.stop();
+      }
     },
     recordDetails: options.decisionDetails ?? false,
   });
@@ -196,7 +201,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     warn,
   });
 
-  runWithProgress(engine, spec.durationMs, options.onProgress);
+  runWithProgress(engine, spec.durationMs, options.onProgress, () => halted);
 
   const result = metrics.finish(spec.durationMs);
   const wallTimeMs = started === undefined ? null : options.wallClock!() - started;
@@ -224,14 +229,15 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
 function runWithProgress(
   engine: Engine,
   durationMs: number,
-  onProgress?: (t: number, d: number) => void,
+  onProgress: ((t: number, d: number) => void) | undefined,
+  halted: () => boolean,
 ): void {
   if (onProgress === undefined) {
     engine.run(durationMs);
     return;
   }
   const slices = 100;
-  for (let i = 1; i <= slices; i++) {
+  for (let i = 1; i <= slices && !halted(); i++) {
     engine.run(Math.floor((durationMs * i) / slices));
     onProgress(engine.now, durationMs);
   }

@@ -16,7 +16,7 @@ export class Status {
     readonly code: Code,
     readonly reasons: readonly string[] = [],
     /** The plugin that produced this status (set by the framework when it is missing). */
-    public plugin = '',
+    readonly plugin = '',
   ) {}
 
   static readonly SUCCESS = new Status('Success');

@@ -517,10 +517,19 @@ export class NodeResourcesFit
       }
     }
     if (reasons === undefined) return Status.SUCCESS;
-    return unresolvable && this.unresolvableAboveAllocatable
-      ? Status.unresolvable(...reasons)
-      : Status.unschedulable(...reasons);
+    const code =
+      unresolvable && this.unresolvableAboveAllocatable ? 'UnschedulableAndUnresolvable' : 'Unschedulable';
+    // On a full cluster most nodes fail for the same reasons: share one Status per combination.
+    const key = `${code}|${reasons.join('|')}`;
+    let status = this.rejections.get(key);
+    if (status === undefined) {
+      status = new Status(code, reasons, NAME);
+      this.rejections.set(key, status);
+    }
+    return status;
   }
+
+  private readonly rejections = new Map<string, Status>();
 
   private ignored(name: string): boolean {
     if (this.ignoredResources.size === 0 && this.ignoredGroups.size === 0) return false;
