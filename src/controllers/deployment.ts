@@ -4,7 +4,7 @@
 // maxSurge/maxUnavailable budgets, Recreate with no overlap of old and new pods. The status
 // carries the replica counts and the Available/Progressing conditions (times in simulated ms).
 
-import { compileLabelSelector, type LabelMatcher } from '../api/labels.js';
+import type { LabelMatcher } from '../api/labels.js';
 import { controllerRef, ownerReferenceTo } from '../api/pod.js';
 import type {
   Deployment,
@@ -60,6 +60,7 @@ import {
 } from './deployment-util.js';
 import {
   CONTROLLER_UID_INDEX,
+  cachedSelectorMatcher,
   NAMESPACE_INDEX,
   namespaceOf,
   ORPHAN_NAMESPACE_INDEX,
@@ -187,14 +188,7 @@ export class DeploymentController implements Controller {
   }
 
   private matcher(d: Deployment): LabelMatcher {
-    const sel = d.spec.selector as object | undefined;
-    if (sel === undefined || sel === null) return compileLabelSelector(undefined);
-    let m = this.matchers.get(sel);
-    if (m === undefined) {
-      m = compileLabelSelector(d.spec.selector);
-      this.matchers.set(sel, m);
-    }
-    return m;
+    return cachedSelectorMatcher(this.matchers, d.spec.selector);
   }
 
   // -------------------------------------------------------------- reconcile

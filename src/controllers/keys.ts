@@ -2,8 +2,9 @@
 // controllers. Keys are "namespace/name" (just "name" for cluster-scoped objects), as client-go's
 // MetaNamespaceKeyFunc makes them.
 
+import { compileLabelSelector, type LabelMatcher } from '../api/labels.js';
 import { controllerRef } from '../api/pod.js';
-import type { KubeObject } from '../api/types.js';
+import type { KubeObject, LabelSelector } from '../api/types.js';
 import { ApiError } from '../store/errors.js';
 import { namespacedName } from '../store/store.js';
 
@@ -18,6 +19,23 @@ export function orphanNamespace(obj: KubeObject): readonly string[] {
 
 export function namespaceOf(obj: KubeObject): readonly string[] {
   return [obj.metadata.namespace ?? ''];
+}
+
+/**
+ * The compiled matcher of a workload's selector, cached by the selector object's identity: stored
+ * objects are immutable, so a selector object never changes under its cache entry.
+ */
+export function cachedSelectorMatcher(
+  cache: WeakMap<object, LabelMatcher>,
+  selector: LabelSelector | null | undefined,
+): LabelMatcher {
+  if (selector === undefined || selector === null) return compileLabelSelector(undefined);
+  let m = cache.get(selector);
+  if (m === undefined) {
+    m = compileLabelSelector(selector);
+    cache.set(selector, m);
+  }
+  return m;
 }
 
 export function objectKey(obj: KubeObject): string {

@@ -4,7 +4,7 @@
 // upstream victim order, and records what it created/deleted as expectations so a lagging informer
 // does not make it act twice on the same difference.
 
-import { compileLabelSelector, type LabelMatcher } from '../api/labels.js';
+import type { LabelMatcher } from '../api/labels.js';
 import {
   controllerRef,
   getPodCondition,
@@ -20,6 +20,7 @@ import type { WatchEvent } from '../store/watch.js';
 import type { Controller, ControllerContext } from './context.js';
 import {
   CONTROLLER_UID_INDEX,
+  cachedSelectorMatcher,
   NAMESPACE_INDEX,
   namespaceOf,
   ORPHAN_NAMESPACE_INDEX,
@@ -405,14 +406,7 @@ export class ReplicaSetController implements Controller {
   }
 
   private matcher(rs: ReplicaSet): LabelMatcher {
-    const sel = rs.spec.selector as object | undefined;
-    if (sel === undefined || sel === null) return compileLabelSelector(undefined);
-    let m = this.matchers.get(sel);
-    if (m === undefined) {
-      m = compileLabelSelector(rs.spec.selector);
-      this.matchers.set(sel, m);
-    }
-    return m;
+    return cachedSelectorMatcher(this.matchers, rs.spec.selector);
   }
 
   // -------------------------------------------------------------- reconcile
