@@ -1,6 +1,7 @@
 // Pod status predicates shared by controllers, the scheduler and metrics. They follow the upstream
 // helpers of the same names (podutil.IsPodReady, IsPodAvailable, controller.IsPodActive).
 
+import { extend } from './extend.js';
 import type { KubeObject, OwnerReference, Pod, PodCondition } from './types.js';
 
 export function getPodCondition(pod: Pod, type: string): PodCondition | undefined {
@@ -104,5 +105,5 @@ export function setPodCondition(
 ): Pod {
   const conditions = pod.status?.conditions;
   const next = withCondition(conditions, type, status, now, reason, message);
-  return next === conditions ? pod : { ...pod, status: { ...pod.status, conditions: next } };
+  return next === conditions ? pod : extend(pod, { status: extend(pod.status, { conditions: next }) });
 }

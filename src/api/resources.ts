@@ -44,15 +44,44 @@ function containerVector(c: Container): ResourceVector {
   return v;
 }
 
-const cache = new WeakMap<Pod['spec'], ResourceVector>();
+// Both are cached per containers array, not per spec object: binding and status updates copy the
+// spec shallowly (new spec, same containers), and re-parsing quantities for every copy showed up as
+// a tenth of the scheduler's time. An entry is valid while initContainers and overhead are the same
+// objects too — the only other inputs.
+interface RequestCacheEntry {
+  initContainers: Pod['spec']['initContainers'];
+  overhead: Pod['spec']['overhead'];
+  requests: ResourceVector | undefined;
+  nonZero: { cpu: number; memory: number } | undefined;
+}
 
-/** The pod's effective requests (real values, no defaults). Cached per spec object. */
+const cache = new WeakMap<readonly Container[], RequestCacheEntry>();
+
+function cacheEntry(spec: Pod['spec']): RequestCacheEntry {
+  let e = cache.get(spec.containers);
+  if (e === undefined || e.initContainers !== spec.initContainers || e.overhead !== spec.overhead) {
+    e = {
+      initContainers: spec.initContainers,
+      overhead: spec.overhead,
+      requests: undefined,
+      nonZero: undefined,
+    };
+    cache.set(spec.containers, e);
+  }
+  return e;
+}
+
+/** The pod's effective requests (real values, no defaults). */
 export function podRequestVector(pod: Pod): ResourceVector {
-  const cached = cache.get(pod.spec);
-  if (cached !== undefined) return cached;
+  const e = cacheEntry(pod.spec);
+  e.requests ??= computeRequestVector(pod.spec);
+  return e.requests;
+}
+
+function computeRequestVector(spec: Pod['spec']): ResourceVector {
   const sum = emptyVector();
-  for (const c of pod.spec.containers) addList(sum, c.resources?.requests, 'add');
-  for (const c of pod.spec.initContainers ?? []) {
+  for (const c of spec.containers) addList(sum, c.resources?.requests, 'add');
+  for (const c of spec.initContainers ?? []) {
     const init = containerVector(c);
     sum.cpu = Math.max(sum.cpu, init.cpu);
     sum.memory = Math.max(sum.memory, init.memory);
@@ -62,10 +91,9 @@ export function podRequestVector(pod: Pod): ResourceVector {
       for (const [n, v] of init.scalars) sum.scalars.set(n, Math.max(sum.scalars.get(n) ?? 0, v));
     }
   }
-  addList(sum, pod.spec.overhead, 'add');
+  addList(sum, spec.overhead, 'add');
   if (sum.scalars) for (const [n, v] of sum.scalars) if (v === 0) sum.scalars.delete(n);
   if (sum.scalars?.size === 0) sum.scalars = undefined;
-  cache.set(pod.spec, sum);
   return sum;
 }
 
@@ -80,15 +108,13 @@ export function podRequests(pod: Pod): Map<string, number> {
   return out;
 }
 
-const nonZeroCache = new WeakMap<Pod['spec'], { cpu: number; memory: number }>();
-
 /**
  * cpu and memory requests with the non-zero defaults applied per container that lacks a request
  * (100m / 200Mi). Used only for scoring, as upstream's NonZeroRequested.
  */
 export function podNonZeroRequests(pod: Pod): { cpu: number; memory: number } {
-  const cached = nonZeroCache.get(pod.spec);
-  if (cached !== undefined) return cached;
+  const e = cacheEntry(pod.spec);
+  if (e.nonZero !== undefined) return e.nonZero;
   let cpu = 0;
   let memory = 0;
   for (const c of pod.spec.containers) {
@@ -109,6 +135,6 @@ export function podNonZeroRequests(pod: Pod): { cpu: number; memory: number } {
     if (pod.spec.overhead.memory !== undefined) memory += resourceAmount('memory', pod.spec.overhead.memory);
   }
   const out = { cpu, memory };
-  nonZeroCache.set(pod.spec, out);
+  e.nonZero = out;
   return out;
 }

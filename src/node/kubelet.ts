@@ -5,6 +5,7 @@
 // of it through the node lifecycle controller.
 
 import { parseDuration } from '../api/duration.js';
+import { extend } from '../api/extend.js';
 import { withCondition } from '../api/pod.js';
 import type { ContainerImage, ContainerStatus, Node, NodeCondition, Pod, PodStatus } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
@@ -198,7 +199,7 @@ export class Kubelet {
   private becameReady(pod: Pod): void {
     const now = this.env.engine.now;
     this.writeStatus(pod, (p) => {
-      const status = { ...p.status };
+      const status = extend(p.status, {});
       status.conditions = withCondition(status.conditions, 'ContainersReady', 'True', now);
       status.conditions = withCondition(status.conditions, 'Ready', 'True', now);
       status.containerStatuses = (status.containerStatuses ?? []).map((c) => ({ ...c, ready: true }));
@@ -221,7 +222,7 @@ export class Kubelet {
     }
     this.runtimes.delete(r.uid);
     this.writeStatus(pod, (p) => {
-      const status: PodStatus = { ...p.status, phase: 'Succeeded' };
+      const status: PodStatus = extend(p.status, { phase: 'Succeeded' });
       status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, 'PodCompleted');
       status.conditions = withCondition(status.conditions, 'Ready', 'False', now, 'PodCompleted');
       status.containerStatuses = containerStatuses(p, r, false, {
@@ -296,15 +297,14 @@ export class Kubelet {
   private writeStatus(pod: Pod, build: (current: Pod) => PodStatus): void {
     const current = this.env.client.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
     if (current === undefined || current.metadata.uid !== pod.metadata.uid) return;
-    this.env.client.updateStatus({ ...current, status: build(current) });
+    this.env.client.updateStatus(extend(current, { status: build(current) }));
   }
 
   private creatingStatus(pod: Pod, r: PodRuntime, restarting: boolean): PodStatus {
     const now = this.env.engine.now;
-    const status: PodStatus = {
-      ...pod.status,
+    const status: PodStatus = extend(pod.status, {
       phase: restarting ? (pod.status?.phase ?? 'Pending') : 'Pending',
-    };
+    });
     if (status.startTime === undefined) status.startTime = now;
     status.hostIP = this.nodeName;
     let conditions = withCondition(status.conditions, 'Initialized', 'True', now);
@@ -316,7 +316,7 @@ export class Kubelet {
 
   private runningStatus(pod: Pod, r: PodRuntime, ready: boolean): PodStatus {
     const now = this.env.engine.now;
-    const status: PodStatus = { ...pod.status, phase: 'Running' };
+    const status: PodStatus = extend(pod.status, { phase: 'Running' });
     if (ready) {
       status.conditions = withCondition(status.conditions, 'ContainersReady', 'True', now);
       status.conditions = withCondition(status.conditions, 'Ready', 'True', now);
@@ -344,10 +344,9 @@ export class Kubelet {
         lastTransitionTime: changed ? now : (previous?.lastTransitionTime ?? now),
       };
     });
-    this.env.client.updateStatus({
-      ...node,
-      status: { ...node.status, conditions, images: this.nodeImages() },
-    });
+    this.env.client.updateStatus(
+      extend(node, { status: extend(node.status, { conditions, images: this.nodeImages() }) }),
+    );
   }
 
   /**
@@ -386,7 +385,7 @@ export class Kubelet {
     if (node === undefined) return;
     const images = this.nodeImages();
     if (JSON.stringify(images) === JSON.stringify(node.status?.images ?? [])) return;
-    this.env.client.updateStatus({ ...node, status: { ...node.status, images } });
+    this.env.client.updateStatus(extend(node, { status: extend(node.status, { images }) }));
   }
 }
 

@@ -4,6 +4,7 @@
 // when it stops after numFeasibleNodesToFind. The cache is also the cycle's snapshot: a cycle
 // runs to completion between two engine events, so nothing changes under it.
 
+import { extend } from '../api/extend.js';
 import type { Node, Pod } from '../api/types.js';
 import type { CacheListener, NodeInfoLister } from './framework/interfaces.js';
 import { type ImageStateSummary, NodeInfo } from './framework/node-info.js';
@@ -176,7 +177,7 @@ export class SchedulerCache implements NodeInfoLister {
 
   /** Counts the pod on the node before its binding is visible, so the next cycle sees it. */
   assume(pod: Pod, node: string): void {
-    const bound: Pod = { ...pod, spec: { ...pod.spec, nodeName: node } };
+    const bound: Pod = extend(pod, { spec: extend(pod.spec, { nodeName: node }) });
     this.addPod(bound);
     this.assumed.set(pod.metadata.uid!, node);
   }

@@ -98,20 +98,17 @@ const NONE: readonly Pod[] = [];
 
 /** Pods nominated to nodes by preemption (status.nominatedNodeName), by node. */
 export class Nominator implements PodNominator {
-  private readonly byNode = new Map<string, Map<string, Pod>>();
+  // Only nodes with nominations are keys: the filter asks for every node of every cycle, and a
+  // miss in this small map is cheaper than a per-node cache over the whole cluster.
+  private readonly byNode = new Map<string, { pods: Map<string, Pod>; list: readonly Pod[] | undefined }>();
   private readonly nodeOf = new Map<string, string>();
-
-  private readonly lists = new Map<string, readonly Pod[]>();
 
   nominatedPodsForNode(nodeName: string): readonly Pod[] {
     if (this.byNode.size === 0) return NONE;
-    let list = this.lists.get(nodeName);
-    if (list === undefined) {
-      const pods = this.byNode.get(nodeName);
-      list = pods === undefined ? NONE : [...pods.values()];
-      this.lists.set(nodeName, list);
-    }
-    return list;
+    const entry = this.byNode.get(nodeName);
+    if (entry === undefined) return NONE;
+    entry.list ??= [...entry.pods.values()];
+    return entry.list;
   }
 
   /** Records (or moves) a nomination; an empty node name clears it. */
@@ -119,32 +116,33 @@ export class Nominator implements PodNominator {
     const uid = pod.metadata.uid!;
     this.delete(uid);
     if (nodeName === '') return;
-    let pods = this.byNode.get(nodeName);
-    if (pods === undefined) {
-      pods = new Map();
-      this.byNode.set(nodeName, pods);
+    let entry = this.byNode.get(nodeName);
+    if (entry === undefined) {
+      entry = { pods: new Map(), list: undefined };
+      this.byNode.set(nodeName, entry);
     }
-    pods.set(uid, pod);
+    entry.pods.set(uid, pod);
+    entry.list = undefined;
     this.nodeOf.set(uid, nodeName);
-    this.lists.delete(nodeName);
   }
 
   /** Keeps the stored pod object current without moving it. */
   refresh(pod: Pod): void {
     const node = this.nodeOf.get(pod.metadata.uid!);
     if (node === undefined) return;
-    this.byNode.get(node)!.set(pod.metadata.uid!, pod);
-    this.lists.delete(node);
+    const entry = this.byNode.get(node)!;
+    entry.pods.set(pod.metadata.uid!, pod);
+    entry.list = undefined;
   }
 
   delete(uid: string): void {
     const node = this.nodeOf.get(uid);
     if (node === undefined) return;
     this.nodeOf.delete(uid);
-    const pods = this.byNode.get(node)!;
-    pods.delete(uid);
-    if (pods.size === 0) this.byNode.delete(node);
-    this.lists.delete(node);
+    const entry = this.byNode.get(node)!;
+    entry.pods.delete(uid);
+    entry.list = undefined;
+    if (entry.pods.size === 0) this.byNode.delete(node);
   }
 
   nominatedNode(uid: string): string | undefined {

@@ -6,6 +6,7 @@
 // (PreBind/Bind/PostBind), optionally after a bind delay. Cycles take no simulated time unless a
 // decision-latency model is configured. This file knows no plugin.
 
+import { extend } from '../api/extend.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { RandomStream } from '../engine/random.js';
 import { ApiError } from '../store/errors.js';
@@ -597,16 +598,15 @@ export class KubeScheduler implements Scheduler {
       message,
       lastTransitionTime: existing?.status === 'False' ? existing.lastTransitionTime : this.env.engine.now,
     };
-    const status = {
-      ...pod.status,
+    const status = extend(pod.status, {
       conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition],
-    };
+    });
     if (nominate !== undefined) {
       if (nominate === '') delete status.nominatedNodeName;
       else status.nominatedNodeName = nominate;
     }
     try {
-      this.env.client.updateStatus({ ...pod, status });
+      this.env.client.updateStatus(extend(pod, { status }));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
     }

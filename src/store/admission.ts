@@ -2,6 +2,7 @@
 // scheduler and controllers see are modelled.
 
 import { defaultPod } from '../api/defaults.js';
+import { extend } from '../api/extend.js';
 import type { Container, KubeObject, Pod, PriorityClass, Toleration } from '../api/types.js';
 import { ApiError } from './errors.js';
 
@@ -82,11 +83,11 @@ export const priority: AdmissionPlugin = (obj, ctx) => {
       : name === 'system-cluster-critical'
         ? 2_000_000_000
         : 0);
-  const spec = { ...pod.spec, priority: value };
+  const spec = extend(pod.spec, { priority: value });
   if (cls?.preemptionPolicy && !pod.spec.preemptionPolicy) spec.preemptionPolicy = cls.preemptionPolicy;
   if (!spec.preemptionPolicy) spec.preemptionPolicy = 'PreemptLowerPriority';
   if (cls !== undefined && !pod.spec.priorityClassName) spec.priorityClassName = cls.metadata.name;
-  return { ...pod, spec } as Pod;
+  return extend(pod as Pod, { spec });
 };
 
 /**
@@ -110,7 +111,7 @@ export const podDefaults: AdmissionPlugin = (obj) => {
     return defaultPod(pod);
   }
   return spec.enableServiceLinks === undefined
-    ? { ...pod, spec: { ...spec, enableServiceLinks: true } }
+    ? extend(pod, { spec: extend(spec, { enableServiceLinks: true }) })
     : pod;
 };
 

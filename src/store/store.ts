@@ -2,6 +2,7 @@
 // admission, and watch streams. Objects handed out are immutable snapshots: every write stores a
 // new object, so informer views and the event log can keep references without copying.
 
+import { extend } from '../api/extend.js';
 import type { KubeObject, ObjectMeta, Pod } from '../api/types.js';
 import type { RandomStream } from '../engine/random.js';
 import { type AdmissionPlugin, defaultAdmission } from './admission.js';
@@ -129,17 +130,15 @@ export class Store {
     }
     const key = namespacedName(meta.namespace, name);
     if (bucket.has(key)) throw new ApiError('AlreadyExists', `${input.kind} "${key}" already exists`);
-    let obj: KubeObject = {
-      ...input,
-      metadata: {
-        ...meta,
-        name,
-        uid: this.nextUid(),
-        resourceVersion: String(++this.resourceVersion),
-        creationTimestamp: this.clock.now,
-        ...(GENERATION_KINDS.has(input.kind) ? { generation: 1 } : {}),
-      },
+    const created: ObjectMeta = {
+      name,
+      uid: this.nextUid(),
+      resourceVersion: String(++this.resourceVersion),
+      creationTimestamp: this.clock.now,
     };
+    let obj: KubeObject = extend<KubeObject>(input, {
+      metadata: extend(meta, GENERATION_KINDS.has(input.kind) ? extend(created, { generation: 1 }) : created),
+    });
     delete obj.metadata.deletionTimestamp;
     delete obj.metadata.deletionGracePeriodSeconds;
     for (const plugin of this.admission) obj = plugin(obj, this);
@@ -154,7 +153,7 @@ export class Store {
   update<T extends KubeObject>(input: T, actor: string): T {
     const { bucket, key, current } = this.current(input);
     this.checkVersion(input, current);
-    const next: KubeObject = { ...input, metadata: this.nextMeta(input.metadata, current) };
+    const next: KubeObject = extend<KubeObject>(input, { metadata: this.nextMeta(input.metadata, current) });
     if (STATUS_KINDS.has(input.kind)) {
       if ('status' in current) next.status = current.status;
       else delete next.status;
@@ -180,11 +179,10 @@ export class Store {
   updateStatus<T extends KubeObject>(input: T, actor: string): T {
     const { bucket, key, current } = this.current(input);
     this.checkVersion(input, current);
-    const next: KubeObject = {
-      ...current,
-      metadata: { ...current.metadata, resourceVersion: String(++this.resourceVersion) },
+    const next: KubeObject = extend(current, {
+      metadata: extend(current.metadata, { resourceVersion: String(++this.resourceVersion) }),
       status: input.status,
-    };
+    });
     this.commit(bucket, key, next, 'MODIFIED', current, actor);
     return next as T;
   }
@@ -203,12 +201,11 @@ export class Store {
     }
     const conditions = (current.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: this.clock.now });
-    const next: Pod = {
-      ...current,
-      metadata: { ...current.metadata, resourceVersion: String(++this.resourceVersion) },
-      spec: { ...current.spec, nodeName },
-      status: { ...current.status, conditions },
-    };
+    const next: Pod = extend(current, {
+      metadata: extend(current.metadata, { resourceVersion: String(++this.resourceVersion) }),
+      spec: extend(current.spec, { nodeName }),
+      status: extend(current.status, { conditions }),
+    });
     this.commit(this.bucket('Pod'), namespacedName(namespace, name), next, 'MODIFIED', current, actor);
     return next;
   }
@@ -236,15 +233,13 @@ export class Store {
     const grace = kind === 'Pod' ? this.podGracePeriod(current as Pod, options) : 0;
     const finalizers = current.metadata.finalizers?.length ?? 0;
     if (grace === 0 && finalizers === 0) {
-      const last: KubeObject = {
-        ...current,
-        metadata: {
-          ...current.metadata,
+      const last: KubeObject = extend(current, {
+        metadata: extend(current.metadata, {
           resourceVersion: String(++this.resourceVersion),
           deletionTimestamp: current.metadata.deletionTimestamp ?? this.clock.now,
           deletionGracePeriodSeconds: 0,
-        },
-      };
+        }),
+      });
       this.commit(bucket, key, last, 'DELETED', current, actor);
       return undefined;
     }
@@ -252,15 +247,13 @@ export class Store {
     const deadline = this.clock.now + grace * 1000;
     // A second delete may only shorten the grace period, as in Kubernetes.
     if (existingDeadline !== undefined && existingDeadline <= deadline) return current;
-    const next: KubeObject = {
-      ...current,
-      metadata: {
-        ...current.metadata,
+    const next: KubeObject = extend(current, {
+      metadata: extend(current.metadata, {
         resourceVersion: String(++this.resourceVersion),
         deletionTimestamp: deadline,
         deletionGracePeriodSeconds: grace,
-      },
-    };
+      }),
+    });
     this.commit(bucket, key, next, 'MODIFIED', current, actor);
     return next;
   }
@@ -306,13 +299,12 @@ export class Store {
 
   /** Metadata for an update: identity and system fields come from the stored object. */
   private nextMeta(input: ObjectMeta, current: KubeObject): ObjectMeta {
-    const meta: ObjectMeta = {
-      ...input,
+    const meta: ObjectMeta = extend(input, {
       name: current.metadata.name,
       uid: current.metadata.uid,
       resourceVersion: String(++this.resourceVersion),
       creationTimestamp: current.metadata.creationTimestamp,
-    };
+    });
     if (current.metadata.namespace !== undefined) meta.namespace = current.metadata.namespace;
     if (current.metadata.generation !== undefined) meta.generation = current.metadata.generation;
     if (current.metadata.deletionTimestamp !== undefined) {

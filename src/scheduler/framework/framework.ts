@@ -320,11 +320,17 @@ export class Framework {
     const raw = details ? new Array<number>(n) : undefined;
     for (const { plugin, weight } of this.scorePlugins) {
       if (state.skipScorePlugins.size > 0 && state.skipScorePlugins.has(plugin.name)) continue;
-      for (let i = 0; i < n; i++) {
-        const s = plugin.score(state, pod, nodes[i]!);
-        if (typeof s !== 'number') return s.withPlugin(plugin.name);
-        scores[i]!.score = s;
-        if (raw !== undefined) raw[i] = s;
+      if (plugin.scoreNodes !== undefined) {
+        const s = plugin.scoreNodes(state, pod, nodes, scores);
+        if (s !== undefined) return s.withPlugin(plugin.name);
+        if (raw !== undefined) for (let i = 0; i < n; i++) raw[i] = scores[i]!.score;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const s = plugin.score(state, pod, nodes[i]!);
+          if (typeof s !== 'number') return s.withPlugin(plugin.name);
+          scores[i]!.score = s;
+          if (raw !== undefined) raw[i] = s;
+        }
       }
       if (plugin.normalizeScore !== undefined) {
         const s = plugin.normalizeScore(state, pod, scores);

@@ -5,12 +5,7 @@
 // (nominated pods, preemption).
 
 import { resourceAmount } from '../../api/quantity.js';
-import {
-  emptyVector,
-  podNonZeroRequests,
-  podRequestVector,
-  type ResourceVector,
-} from '../../api/resources.js';
+import { emptyVector, type ResourceVector } from '../../api/resources.js';
 import type { Node, Pod } from '../../api/types.js';
 import { PodInfo } from './pod-info.js';
 
@@ -148,7 +143,7 @@ export class NodeInfo {
     this.podCount = this.pods.size;
     if (info.hasAffinity) this.podsWithAffinity.set(uid, info);
     if (info.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity.set(uid, info);
-    this.account(pod, 1);
+    this.account(info, 1);
   }
 
   /**
@@ -170,7 +165,7 @@ export class NodeInfo {
     this.podCount = this.pods.size;
     this.podsWithAffinity.delete(uid);
     this.podsWithRequiredAntiAffinity.delete(uid);
-    this.account(info.pod, -1);
+    this.account(info, -1);
     return true;
   }
 
@@ -196,8 +191,8 @@ export class NodeInfo {
     return copy;
   }
 
-  private account(pod: Pod, sign: 1 | -1): void {
-    const r = podRequestVector(pod);
+  private account(info: PodInfo, sign: 1 | -1): void {
+    const r = info.requests;
     const q = this.requested;
     q.cpu += sign * r.cpu;
     q.memory += sign * r.memory;
@@ -206,21 +201,13 @@ export class NodeInfo {
       q.scalars ??= new Map();
       for (const [n, v] of r.scalars) q.scalars.set(n, (q.scalars.get(n) ?? 0) + sign * v);
     }
-    const nz = podNonZeroRequests(pod);
-    this.nonZeroCpu += sign * nz.cpu;
-    this.nonZeroMemory += sign * nz.memory;
-    for (const c of pod.spec.containers) {
-      for (const p of c.ports ?? []) {
-        if (!p.hostPort) continue;
-        if (sign > 0) this.usedPorts.add(p.hostIP, p.protocol, p.hostPort);
-        else this.usedPorts.remove(p.hostIP, p.protocol, p.hostPort);
-      }
+    this.nonZeroCpu += sign * info.nonZeroCpu;
+    this.nonZeroMemory += sign * info.nonZeroMemory;
+    for (const p of info.hostPorts) {
+      if (sign > 0) this.usedPorts.add(p.hostIP, p.protocol, p.hostPort);
+      else this.usedPorts.remove(p.hostIP, p.protocol, p.hostPort);
     }
-    const ns = pod.metadata.namespace ?? 'default';
-    for (const v of pod.spec.volumes ?? []) {
-      const claim = v.persistentVolumeClaim?.claimName;
-      if (claim === undefined) continue;
-      const key = `${ns}/${claim}`;
+    for (const key of info.claimKeys) {
       const n = (this.pvcRefCounts.get(key) ?? 0) + sign;
       if (n <= 0) this.pvcRefCounts.delete(key);
       else this.pvcRefCounts.set(key, n);

@@ -3,6 +3,7 @@
 // so the affinity plugins never re-parse a term per node.
 
 import { compileLabelSelector, type LabelMatcher } from '../../api/labels.js';
+import { podNonZeroRequests, podRequestVector, type ResourceVector } from '../../api/resources.js';
 import type { LabelSelector, Pod, PodAffinityTerm, WeightedPodAffinityTerm } from '../../api/types.js';
 
 export interface AffinityTerm {
@@ -68,26 +69,98 @@ function parseWeighted(
   return (terms ?? []).map((t) => ({ ...parseAffinityTerm(t.podAffinityTerm, pod), weight: t.weight }));
 }
 
+/** A host port the pod asks for (a container port with hostPort set). */
+export interface HostPort {
+  hostIP: string | undefined;
+  protocol: string | undefined;
+  hostPort: number;
+}
+
+const NO_HOST_PORTS: readonly HostPort[] = [];
+const NO_CLAIMS: readonly string[] = [];
+
+function hostPortsOf(pod: Pod): readonly HostPort[] {
+  let out: HostPort[] | undefined;
+  for (const c of pod.spec.containers) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort) continue;
+      out ??= [];
+      out.push({ hostIP: p.hostIP, protocol: p.protocol, hostPort: p.hostPort });
+    }
+  }
+  return out ?? NO_HOST_PORTS;
+}
+
+function claimKeysOf(pod: Pod): readonly string[] {
+  let out: string[] | undefined;
+  const ns = pod.metadata.namespace ?? 'default';
+  for (const v of pod.spec.volumes ?? []) {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (claim === undefined) continue;
+    out ??= [];
+    out.push(`${ns}/${claim}`);
+  }
+  return out ?? NO_CLAIMS;
+}
+
+/** Whether everything PodInfo derives from is the same objects in both pods. */
+function sameInputs(a: Pod, b: Pod): boolean {
+  const sa = a.spec;
+  const sb = b.spec;
+  if (a.metadata.labels !== b.metadata.labels || a.metadata.namespace !== b.metadata.namespace) return false;
+  return (
+    sa === sb ||
+    (sa.containers === sb.containers &&
+      sa.initContainers === sb.initContainers &&
+      sa.overhead === sb.overhead &&
+      sa.volumes === sb.volumes &&
+      sa.affinity === sb.affinity &&
+      sa.priority === sb.priority)
+  );
+}
+
 export class PodInfo {
+  // What NodeInfo adds and subtracts for the pod, computed once per spec: node accounting runs
+  // for every pod a preemption dry run removes and re-adds, on hundreds of nodes per cycle.
+  /** Effective requests (api/resources podRequestVector). */
+  readonly requests: ResourceVector;
+  /** Requests with the non-zero defaults for containers that set none. */
+  readonly nonZeroCpu: number;
+  readonly nonZeroMemory: number;
+  readonly hostPorts: readonly HostPort[];
+  /** "namespace/claim" of every PVC volume. */
+  readonly claimKeys: readonly string[];
+  /** spec.priority ?? 0 (corev1helpers.PodPriority). */
+  readonly priority: number;
   readonly requiredAffinityTerms: readonly AffinityTerm[];
   readonly requiredAntiAffinityTerms: readonly AffinityTerm[];
   readonly preferredAffinityTerms: readonly WeightedAffinityTerm[];
   readonly preferredAntiAffinityTerms: readonly WeightedAffinityTerm[];
 
   private constructor(readonly pod: Pod) {
-    // Status updates keep spec and labels objects: reuse the terms parsed for an earlier object.
-    const earlier = PodInfo.bySpec.get(pod.spec);
-    if (
-      earlier !== undefined &&
-      earlier.pod.metadata.labels === pod.metadata.labels &&
-      earlier.pod.metadata.namespace === pod.metadata.namespace
-    ) {
+    // Binding and status updates copy the spec shallowly: an earlier PodInfo of the same pod with
+    // the same inputs (identical sub-objects) already holds everything parsed here.
+    const earlier = PodInfo.byContainers.get(pod.spec.containers);
+    if (earlier !== undefined && sameInputs(earlier.pod, pod)) {
+      this.requests = earlier.requests;
+      this.nonZeroCpu = earlier.nonZeroCpu;
+      this.nonZeroMemory = earlier.nonZeroMemory;
+      this.hostPorts = earlier.hostPorts;
+      this.claimKeys = earlier.claimKeys;
+      this.priority = earlier.priority;
       this.requiredAffinityTerms = earlier.requiredAffinityTerms;
       this.requiredAntiAffinityTerms = earlier.requiredAntiAffinityTerms;
       this.preferredAffinityTerms = earlier.preferredAffinityTerms;
       this.preferredAntiAffinityTerms = earlier.preferredAntiAffinityTerms;
       return;
     }
+    this.requests = podRequestVector(pod);
+    const nz = podNonZeroRequests(pod);
+    this.nonZeroCpu = nz.cpu;
+    this.nonZeroMemory = nz.memory;
+    this.hostPorts = hostPortsOf(pod);
+    this.claimKeys = claimKeysOf(pod);
+    this.priority = pod.spec.priority ?? 0;
     const a = pod.spec.affinity;
     this.requiredAffinityTerms = (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
       (t) => parseAffinityTerm(t, pod),
@@ -106,7 +179,7 @@ export class PodInfo {
   }
 
   private static readonly cache = new WeakMap<Pod, PodInfo>();
-  private static readonly bySpec = new WeakMap<Pod['spec'], PodInfo>();
+  private static readonly byContainers = new WeakMap<Pod['spec']['containers'], PodInfo>();
 
   /** The PodInfo of a pod object (objects are immutable, so it is computed once per object). */
   static of(pod: Pod): PodInfo {
@@ -114,7 +187,7 @@ export class PodInfo {
     if (info === undefined) {
       info = new PodInfo(pod);
       PodInfo.cache.set(pod, info);
-      PodInfo.bySpec.set(pod.spec, info);
+      PodInfo.byContainers.set(pod.spec.containers, info);
     }
     return info;
   }

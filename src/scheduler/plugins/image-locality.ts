@@ -11,7 +11,7 @@
 import type { Pod, PodSpec } from '../../api/types.js';
 import { ArgsError } from '../framework/args.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import type { Handle, Plugin, ScorePlugin } from '../framework/interfaces.js';
+import type { Handle, NodeScore, Plugin, ScorePlugin } from '../framework/interfaces.js';
 import type { NodeInfo } from '../framework/node-info.js';
 
 export const NAME = 'ImageLocality';
@@ -50,18 +50,34 @@ export class ImageLocality implements ScorePlugin {
   private lastImages: string[] = [];
 
   score(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    return this.scoreOn(nodeInfo, this.imagesOf(pod), this.handle.nodes.list().length);
+  }
+
+  /** Every node in one call (the framework's batch path); same scores as score() per node. */
+  scoreNodes(_state: CycleState, pod: Pod, nodes: readonly NodeInfo[], out: NodeScore[]): undefined {
+    const images = this.imagesOf(pod);
     const totalNumNodes = this.handle.nodes.list().length;
+    for (let i = 0; i < nodes.length; i++) out[i]!.score = this.scoreOn(nodes[i]!, images, totalNumNodes);
+    return undefined;
+  }
+
+  private imagesOf(pod: Pod): readonly string[] {
     if (pod !== this.lastPod) {
       this.lastPod = pod;
       this.lastImages = podImages(pod);
     }
-    const images = this.lastImages;
+    return this.lastImages;
+  }
+
+  private scoreOn(nodeInfo: NodeInfo, images: readonly string[], totalNumNodes: number): number {
     let sum = 0;
-    for (const image of images) {
-      const state = nodeInfo.imageStates.get(image);
-      if (state === undefined) continue;
-      const spread = state.numNodes / totalNumNodes;
-      sum += Math.trunc(state.size * spread);
+    if (nodeInfo.imageStates.size > 0) {
+      for (const image of images) {
+        const state = nodeInfo.imageStates.get(image);
+        if (state === undefined) continue;
+        const spread = state.numNodes / totalNumNodes;
+        sum += Math.trunc(state.size * spread);
+      }
     }
     return calculatePriority(sum, images.length);
   }

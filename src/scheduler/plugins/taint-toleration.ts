@@ -82,17 +82,21 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   }
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-    const tolerations =
+    return countIntolerable(nodeInfo, this.preferNoScheduleTolerations(state, pod));
+  }
+
+  /** Every node in one call (the framework's batch path); same scores as score() per node. */
+  scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], out: NodeScore[]): undefined {
+    const tolerations = this.preferNoScheduleTolerations(state, pod);
+    for (let i = 0; i < nodes.length; i++) out[i]!.score = countIntolerable(nodes[i]!, tolerations);
+    return undefined;
+  }
+
+  private preferNoScheduleTolerations(state: CycleState, pod: Pod): readonly Toleration[] {
+    return (
       state.read<PreScoreState>(PRE_SCORE_KEY)?.tolerationsPreferNoSchedule ??
-      tolerationsPreferNoSchedule(pod);
-    const taints = nodeInfo.node.spec?.taints;
-    if (taints === undefined) return 0;
-    let n = 0;
-    for (const taint of taints) {
-      if (taint.effect !== 'PreferNoSchedule') continue;
-      if (!tolerationsTolerateTaint(tolerations, taint)) n++;
-    }
-    return n;
+      tolerationsPreferNoSchedule(pod)
+    );
   }
 
   normalizeScore(_state: CycleState, _pod: Pod, scores: NodeScore[]): Status {
@@ -111,4 +115,16 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
 export function newTaintToleration(args: Record<string, unknown>, _handle: Handle): Plugin {
   if (args != null && Object.keys(args).length > 0) throw new ArgsError([], `${NAME} takes no args`);
   return new TaintToleration();
+}
+
+/** PreferNoSchedule taints of the node that the tolerations do not tolerate. */
+function countIntolerable(nodeInfo: NodeInfo, tolerations: readonly Toleration[]): number {
+  const taints = nodeInfo.node.spec?.taints;
+  if (taints === undefined) return 0;
+  let n = 0;
+  for (const taint of taints) {
+    if (taint.effect !== 'PreferNoSchedule') continue;
+    if (!tolerationsTolerateTaint(tolerations, taint)) n++;
+  }
+  return n;
 }
