@@ -51,6 +51,7 @@ const cases: Case[] = [
       ['SchedulingPodAntiAffinity', 60],
       ['SchedulingNodeAffinity', 220],
       ['PreemptionAsync', 570],
+      ['PreemptionAsyncFloorRatio', 570],
     ] as const
   ).map(
     ([workload, floor]): Case => ({
@@ -59,7 +60,7 @@ const cases: Case[] = [
       env: { WORKLOAD: workload },
       target: `≥ 10× upstream floor (${fmt(10 * floor)} pods/s)`,
       measure: (r) => ({
-        value: `${fmt(r.podsPerSecond as number)} pods/s (${((r.podsPerSecond as number) / floor).toFixed(1)}× floor; ${fmt(r.podsPerCpuSecond as number)} per CPU-s), ${r.measuredPodsScheduled}/${r.measuredPods} bound${(r.preemptions as number) > 0 ? `, ${r.preemptions} preemptions` : ''}`,
+        value: `${fmt(r.podsPerSecond as number)} pods/s (${((r.podsPerSecond as number) / floor).toFixed(1)}× floor; ${fmt(r.podsPerCpuSecond as number)} per CPU-s), ${r.measuredPodsScheduled}/${r.measuredPods} bound${(r.preemptions as number) > 0 ? `, ${r.preemptions} preemptions` : ''}${r.upstreamChurnPreemptors !== undefined ? ` (upstream's churn: ${r.upstreamChurnPreemptors})` : ''}`,
         pass: (r.podsPerSecond as number) >= 10 * floor && r.measuredPodsScheduled === r.measuredPods,
       }),
     }),

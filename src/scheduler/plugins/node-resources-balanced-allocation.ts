@@ -82,19 +82,41 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
   private scoreState: CycleState | undefined;
   private scoreRequests: readonly number[] | undefined;
 
-  /** Every node in one call (the framework's batch path); same scores as score() per node. */
+  /**
+   * Every node in one call (the framework's batch path); same scores as score() per node. With
+   * the default [cpu, memory] list the two fractions are computed inline.
+   */
   scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], out: NodeScore[]): undefined {
-    for (let i = 0; i < nodes.length; i++) out[i]!.score = this.score(state, pod, nodes[i]!);
+    if (!this.reader.isCpuMemory) {
+      for (let i = 0; i < nodes.length; i++) out[i]!.score = this.score(state, pod, nodes[i]!);
+      return undefined;
+    }
+    const podRequests = this.requestsFor(state, pod);
+    const pc = podRequests[0]!;
+    const pm = podRequests[1]!;
+    for (let i = 0; i < nodes.length; i++) {
+      const ni = nodes[i]!;
+      const withPod = balanceCpuMemory(ni, pc, pm);
+      out[i]!.score = this.deltaFormula
+        ? MAX_NODE_SCORE / 2 + intDiv(MAX_NODE_SCORE / 2 + withPod - balanceCpuMemory(ni, 0, 0), 2)
+        : withPod;
+    }
     return undefined;
   }
 
-  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+  /** The pod's requests in resource-list order, from PreScore's state (cached per cycle). */
+  private requestsFor(state: CycleState, pod: Pod): readonly number[] {
     let podRequests = this.scoreRequests;
     if (state !== this.scoreState || podRequests === undefined) {
       podRequests = state.read<PodRequestsState>(PRE_SCORE_KEY)?.podRequests ?? this.reader.podRequests(pod);
       this.scoreState = state;
       this.scoreRequests = podRequests;
     }
+    return podRequests;
+  }
+
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const podRequests = this.requestsFor(state, pod);
     const withPod = this.balance(nodeInfo, podRequests, true);
     if (!this.deltaFormula) return withPod;
     const withoutPod = this.balance(nodeInfo, podRequests, false);
@@ -149,4 +171,17 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
 
 export function newNodeResourcesBalancedAllocation(args: Record<string, unknown>, handle: Handle): Plugin {
   return new NodeResourcesBalancedAllocation(parseArgs(args), handle);
+}
+
+/**
+ * balance() for the [cpu, memory] list with real requests plus (pc, pm): a resource with zero
+ * allocatable is left out; with both present std = |f0 − f1| / 2, with one it is 0.
+ */
+function balanceCpuMemory(ni: NodeInfo, pc: number, pm: number): number {
+  const a = ni.allocatable;
+  const q = ni.requested;
+  if (a.cpu === 0 || a.memory === 0) return MAX_NODE_SCORE;
+  const fc = Math.min((q.cpu + pc) / a.cpu, 1);
+  const fm = Math.min((q.memory + pm) / a.memory, 1);
+  return Math.trunc((1 - Math.abs((fc - fm) / 2)) * MAX_NODE_SCORE);
 }

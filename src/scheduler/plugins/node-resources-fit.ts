@@ -321,7 +321,11 @@ export class ResourceReader {
     private readonly useRequested: boolean,
   ) {
     this.kinds = resources.map((r) => kindOf(r.name));
+    this.isCpuMemory = this.kinds.length === 2 && this.kinds[0] === CPU && this.kinds[1] === MEMORY;
   }
+
+  /** The list is exactly [cpu, memory] (the default): scorers may skip the per-resource dispatch. */
+  readonly isCpuMemory: boolean;
 
   /** The pod's request for each resource of the list, in order. */
   podRequests(pod: Pod): number[] {
@@ -547,19 +551,68 @@ export class NodeResourcesFit
   private scoreState: CycleState | undefined;
   private scoreRequests: readonly number[] | undefined;
 
-  /** Every node in one call (the framework's batch path); same scores as score() per node. */
+  /**
+   * Every node in one call (the framework's batch path); same scores as score() per node. With
+   * the default [cpu, memory] list and LeastAllocated or MostAllocated it computes score()'s
+   * arithmetic inline, without the per-resource dispatch (it runs for ~500 nodes per cycle).
+   */
   scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], out: NodeScore[]): undefined {
-    for (let i = 0; i < nodes.length; i++) out[i]!.score = this.score(state, pod, nodes[i]!);
+    const reader = this.reader;
+    if (!reader.isCpuMemory || this.strategy === RATIO) {
+      for (let i = 0; i < nodes.length; i++) out[i]!.score = this.score(state, pod, nodes[i]!);
+      return undefined;
+    }
+    const podRequests = this.requestsFor(state, pod);
+    const pc = podRequests[0]!;
+    const pm = podRequests[1]!;
+    const wc = reader.resources[0]!.weight;
+    const wm = reader.resources[1]!.weight;
+    const least = this.strategy === LEAST;
+    for (let i = 0; i < nodes.length; i++) {
+      const ni = nodes[i]!;
+      const a = ni.allocatable;
+      let nodeScore = 0;
+      let weightSum = 0;
+      const ac = a.cpu;
+      if (ac !== 0) {
+        const rc = ni.nonZeroCpu + pc;
+        const s = least
+          ? rc > ac
+            ? 0
+            : intDiv((ac - rc) * MAX_NODE_SCORE, ac)
+          : intDiv(Math.min(rc, ac) * MAX_NODE_SCORE, ac);
+        nodeScore += s * wc;
+        weightSum += wc;
+      }
+      const am = a.memory;
+      if (am !== 0) {
+        const rm = ni.nonZeroMemory + pm;
+        const s = least
+          ? rm > am
+            ? 0
+            : intDiv((am - rm) * MAX_NODE_SCORE, am)
+          : intDiv(Math.min(rm, am) * MAX_NODE_SCORE, am);
+        nodeScore += s * wm;
+        weightSum += wm;
+      }
+      out[i]!.score = weightSum === 0 ? 0 : intDiv(nodeScore, weightSum);
+    }
     return undefined;
   }
 
-  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+  /** The pod's requests in resource-list order, from PreScore's state (cached per cycle). */
+  private requestsFor(state: CycleState, pod: Pod): readonly number[] {
     let podRequests = this.scoreRequests;
     if (state !== this.scoreState || podRequests === undefined) {
       podRequests = state.read<PodRequestsState>(PRE_SCORE_KEY)?.podRequests ?? this.reader.podRequests(pod);
       this.scoreState = state;
       this.scoreRequests = podRequests;
     }
+    return podRequests;
+  }
+
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const podRequests = this.requestsFor(state, pod);
     const reader = this.reader;
     const resources = reader.resources;
     let nodeScore = 0;
