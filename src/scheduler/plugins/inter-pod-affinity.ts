@@ -110,7 +110,18 @@ function incomingTerm(raw: PodAffinityTerm, term: AffinityTerm, weight: number, 
 
 const incomingCache = new WeakMap<Pod, IncomingTerms>();
 
+/** Most pods have no pod (anti-)affinity: one shared empty set, no parsing, no cache entry. */
+const NO_INCOMING_TERMS: IncomingTerms = Object.freeze({
+  requiredAffinity: [],
+  requiredAntiAffinity: [],
+  preferredAffinity: [],
+  preferredAntiAffinity: [],
+});
+
 function incomingTerms(pod: Pod): IncomingTerms {
+  const affinity = pod.spec.affinity;
+  if (affinity === undefined || (affinity.podAffinity === undefined && affinity.podAntiAffinity === undefined))
+    return NO_INCOMING_TERMS;
   let t = incomingCache.get(pod);
   if (t === undefined) {
     const info = PodInfo.of(pod);

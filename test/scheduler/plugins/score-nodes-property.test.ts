@@ -53,7 +53,7 @@ const cluster = fc.record({
   }),
   version: fc.constantFrom('1.32', '1.33', '1.35', '1.36'),
   strategy: fc.constantFrom('LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio'),
-  resourceList: fc.constantFrom(
+  resourceList: fc.constantFrom<{ name: string; weight: number }[]>(
     [
       { name: 'cpu', weight: 1 },
       { name: 'memory', weight: 1 },
