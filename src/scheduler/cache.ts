@@ -25,6 +25,8 @@ export class SchedulerCache implements NodeInfoLister {
   private readonly infos = new Map<string, NodeInfo>();
   private readonly zones = new Map<string, string[]>();
   private order: NodeInfo[] | undefined;
+  /** Node name → position in `order`, built on demand. */
+  private orderIndex: Map<string, number> | undefined;
   /** Nodes with pods that have (anti-)affinity terms, kept incrementally (plugins read them every cycle). */
   private readonly affinityNodes = new Map<string, NodeInfo>();
   private readonly antiAffinityNodes = new Map<string, NodeInfo>();
@@ -56,6 +58,17 @@ export class SchedulerCache implements NodeInfoLister {
   list(): readonly NodeInfo[] {
     if (this.order === undefined) this.order = this.buildOrder();
     return this.order;
+  }
+
+  /** Position of the node in list(), or -1. */
+  indexOf(name: string): number {
+    if (this.orderIndex === undefined) {
+      const index = new Map<string, number>();
+      const list = this.list();
+      for (let i = 0; i < list.length; i++) index.set(list[i]!.name, i);
+      this.orderIndex = index;
+    }
+    return this.orderIndex.get(name) ?? -1;
   }
 
   havePodsWithAffinity(): readonly NodeInfo[] {
@@ -265,6 +278,7 @@ export class SchedulerCache implements NodeInfoLister {
 
   private invalidateOrder(): void {
     this.order = undefined;
+    this.orderIndex = undefined;
   }
 
   private buildOrder(): NodeInfo[] {

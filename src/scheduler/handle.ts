@@ -145,6 +145,15 @@ export class Nominator implements PodNominator {
     if (entry.pods.size === 0) this.byNode.delete(node);
   }
 
+  /** Nodes with at least one nominated pod. */
+  nodeNames(): IterableIterator<string> {
+    return this.byNode.keys();
+  }
+
+  get nodeCount(): number {
+    return this.byNode.size;
+  }
+
   nominatedNode(uid: string): string | undefined {
     return this.nodeOf.get(uid);
   }

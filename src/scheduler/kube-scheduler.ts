@@ -365,9 +365,16 @@ export class KubeScheduler implements Scheduler {
       for (let i = 0; i < Math.min(want, n); i++) feasible.push(nodes[(start + i) % n]!);
       return feasible;
     }
+    // With nominations, only the few nodes that have some need the nominated-pods path: flag them
+    // by list position once per cycle instead of looking every node up by name.
+    const flags = nodes === this.cache.list() ? this.nominationFlags(n) : undefined;
     for (let i = 0; i < n && feasible.length < want; i++) {
-      const ni = nodes[(start + i) % n]!;
-      const status = fwk.runFilterPluginsWithNominatedPods(state, pod, ni, this.nominator);
+      const idx = (start + i) % n;
+      const ni = nodes[idx]!;
+      const status =
+        flags !== undefined && flags[idx] === 0
+          ? fwk.runFilterPlugins(state, pod, ni)
+          : fwk.runFilterPluginsWithNominatedPods(state, pod, ni, this.nominator);
       if (status.code === 'Error') throw new PluginStatusError(status);
       if (status.isSuccess()) feasible.push(ni);
       else {
@@ -380,6 +387,21 @@ export class KubeScheduler implements Scheduler {
         );
     }
     return feasible;
+  }
+
+  private flagBuffer = new Uint8Array(0);
+
+  /** 1 at the list position of every node with nominated pods; undefined when there are none. */
+  private nominationFlags(n: number): Uint8Array | undefined {
+    if (this.nominator.nodeCount === 0) return undefined;
+    if (this.flagBuffer.length !== n) this.flagBuffer = new Uint8Array(n);
+    const flags = this.flagBuffer;
+    flags.fill(0);
+    for (const name of this.nominator.nodeNames()) {
+      const i = this.cache.indexOf(name);
+      if (i >= 0) flags[i] = 1;
+    }
+    return flags;
   }
 
   /** For explanations: every filter plugin's verdict on the node, not just the first failure. */
