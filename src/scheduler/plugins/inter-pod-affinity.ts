@@ -120,7 +120,10 @@ const NO_INCOMING_TERMS: IncomingTerms = Object.freeze({
 
 function incomingTerms(pod: Pod): IncomingTerms {
   const affinity = pod.spec.affinity;
-  if (affinity === undefined || (affinity.podAffinity === undefined && affinity.podAntiAffinity === undefined))
+  if (
+    affinity === undefined ||
+    (affinity.podAffinity === undefined && affinity.podAntiAffinity === undefined)
+  )
     return NO_INCOMING_TERMS;
   let t = incomingCache.get(pod);
   if (t === undefined) {

@@ -22,7 +22,10 @@ const IMAGES = ['app:1', 'app:2', 'db:1'];
 
 const resources = fc.record(
   {
-    cpu: fc.oneof(fc.constant('0'), fc.integer({ min: 1, max: 64_000 }).map((m) => `${m}m`)),
+    cpu: fc.oneof(
+      fc.constant('0'),
+      fc.integer({ min: 1, max: 64_000 }).map((m) => `${m}m`),
+    ),
     memory: fc.oneof(fc.constant('0'), fc.integer({ min: 1, max: 1 << 30 }).map(String)),
     [GPU]: fc.integer({ min: 0, max: 8 }).map(String),
   },
@@ -110,7 +113,10 @@ function plugins(c: Cluster, handle: ReturnType<typeof makeHandle>): ScorePlugin
   const made: Plugin[] = [
     newNodeResourcesFit({ scoringStrategy: strategy }, handle),
     // BalancedAllocation only takes weight 1 (upstream validation).
-    newNodeResourcesBalancedAllocation({ resources: c.resourceList.map((r) => ({ ...r, weight: 1 })) }, handle),
+    newNodeResourcesBalancedAllocation(
+      { resources: c.resourceList.map((r) => ({ ...r, weight: 1 })) },
+      handle,
+    ),
     newImageLocality({}, handle),
     newTaintToleration({}, handle),
   ];
