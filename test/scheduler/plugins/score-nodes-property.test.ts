@@ -91,7 +91,9 @@ function build(c: Cluster) {
         images: n.images.map((img) => ({ names: [img], sizeBytes: 300 * 1024 * 1024 })),
       }),
     );
-    n.pods.forEach((containers, j) => pods.push(makePod(`p${i}-${j}`, { nodeName: name, containers })));
+    for (const [j, containers] of n.pods.entries()) {
+      pods.push(makePod(`p${i}-${j}`, { nodeName: name, containers }));
+    }
   });
   const pod = makePod('incoming', {
     containers: c.pod.containers,
