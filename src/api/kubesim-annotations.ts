@@ -1,5 +1,6 @@
-// Per-pod timing overrides. They are annotations, so real manifests stay valid Kubernetes and a
-// scenario can tune one workload without touching the others.
+// Timing overrides: per pod (pull, start, readiness, run and shutdown times) and per StorageClass
+// (how long its provisioner takes to create a volume). They are annotations, so real manifests
+// stay valid Kubernetes and a scenario can tune one workload or class without touching the others.
 
 import { DurationError, parseDuration } from './duration.js';
 import { error, type Issue, type IssuePath, warning } from './issue.js';
@@ -17,20 +18,58 @@ export const ANNOTATIONS = {
   shutdownTime: 'kubesim.io/shutdown-time',
 } as const;
 
-const DURATION_KEYS = new Set<string>(Object.values(ANNOTATIONS));
+/** Annotations read on StorageClasses (see docs/volumes.md). */
+export const STORAGE_CLASS_ANNOTATIONS = {
+  /** From the provisioner taking a claim to the claim's PersistentVolume existing. */
+  provisioningDelay: 'kubesim.io/provisioning-delay',
+} as const;
 
-/** Checks the kubesim.io/* annotations of a pod or pod template (other annotations are free-form). */
-export function validateKubesimAnnotations(annotations: unknown, path: IssuePath): Issue[] {
+/** The kinds that carry kubesim.io annotations (pods include pod templates). */
+export type AnnotatedKind = 'Pod' | 'StorageClass';
+
+const DURATION_KEYS: Readonly<Record<AnnotatedKind, ReadonlySet<string>>> = {
+  Pod: new Set<string>(Object.values(ANNOTATIONS)),
+  StorageClass: new Set<string>(Object.values(STORAGE_CLASS_ANNOTATIONS)),
+};
+
+/**
+ * A duration annotation in integer ms, or undefined when absent or malformed (validation rejects
+ * a malformed value at load time; objects created later fall back to the default).
+ */
+export function annotationDurationMs(
+  annotations: Record<string, string> | undefined,
+  key: string,
+): number | undefined {
+  const v = annotations?.[key];
+  if (v === undefined) return undefined;
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    if (e instanceof DurationError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Checks the kubesim.io/* annotations of a pod or pod template, or of a StorageClass (other
+ * annotations are free-form).
+ */
+export function validateKubesimAnnotations(
+  annotations: unknown,
+  path: IssuePath,
+  kind: AnnotatedKind = 'Pod',
+): Issue[] {
   if (annotations === null || typeof annotations !== 'object') return [];
+  const known = DURATION_KEYS[kind];
   const out: Issue[] = [];
   for (const [key, value] of Object.entries(annotations)) {
     if (!key.startsWith('kubesim.io/')) continue;
-    if (!DURATION_KEYS.has(key)) {
+    if (!known.has(key)) {
       out.push(
         warning(
           [...path, key],
           `unknown kubesim annotation "${key}" is ignored`,
-          `known: ${[...DURATION_KEYS].join(', ')}`,
+          `known on a ${kind}: ${[...known].join(', ')}`,
         ),
       );
       continue;

@@ -400,7 +400,13 @@ export interface PersistentVolumeClaimSpec {
 export interface PersistentVolumeClaim extends KubeObject {
   kind: 'PersistentVolumeClaim';
   spec: PersistentVolumeClaimSpec;
-  status?: { phase?: 'Pending' | 'Bound' | 'Lost'; [extra: string]: unknown };
+  status?: {
+    phase?: 'Pending' | 'Bound' | 'Lost';
+    /** The bound volume's access modes and capacity, set by the PV controller on binding. */
+    accessModes?: string[];
+    capacity?: ResourceList;
+    [extra: string]: unknown;
+  };
 }
 
 export interface PersistentVolume extends KubeObject {
@@ -409,13 +415,26 @@ export interface PersistentVolume extends KubeObject {
     capacity?: ResourceList;
     accessModes?: string[];
     storageClassName?: string;
-    claimRef?: { namespace?: string; name?: string; uid?: string };
+    claimRef?: {
+      kind?: string;
+      apiVersion?: string;
+      namespace?: string;
+      name?: string;
+      uid?: string;
+      resourceVersion?: string;
+    };
     nodeAffinity?: { required?: NodeSelector };
     persistentVolumeReclaimPolicy?: 'Retain' | 'Delete' | 'Recycle';
     local?: { path: string };
     [source: string]: unknown;
   };
-  status?: { phase?: 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed' };
+  status?: {
+    phase?: 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed';
+    /** Why the volume is Failed (e.g. no plugin can delete it). */
+    message?: string;
+    /** Simulated ms of the last phase change (set by the PV controller). */
+    lastPhaseTransitionTime?: number;
+  };
 }
 
 export interface StorageClass extends KubeObject {
