@@ -1,24 +1,42 @@
 // The simulated kubelet of one node. It holds the node's ground truth — which pods really have
-// running containers — and reports to the API what it can: pod start-up (image pulls serialized per
-// node, cached after the first pull; container start; readiness), graceful termination, and the
-// node lease. A crashed kubelet reports nothing and its containers are gone; the API only learns
-// of it through the node lifecycle controller.
+// running containers — and reports to the API what it can: pod start-up (volumes mounted once their
+// claims are bound; image pulls serialized per node, cached after the first pull; container start;
+// readiness), graceful termination, and the node lease. A crashed kubelet reports nothing and its
+// containers are gone; the API only learns of it through the node lifecycle controller.
+//
+// A partitioned node is cut off from the API server but keeps running: its containers go on, the
+// kubelet neither renews its lease nor writes anything, and its view of the API freezes (it learns
+// of no new pods, deletions or claims). When the partition heals it reconnects as upstream does
+// after a relist: pods whose objects are gone are killed, held statuses are written, pods marked
+// for deletion terminate gracefully and pods bound meanwhile start.
 
 import { parseDuration } from '../api/duration.js';
 import { extend } from '../api/extend.js';
 import { withCondition } from '../api/pod.js';
-import type { ContainerImage, ContainerStatus, Node, NodeCondition, Pod, PodStatus } from '../api/types.js';
+import type {
+  ContainerImage,
+  ContainerStatus,
+  Node,
+  NodeCondition,
+  PersistentVolumeClaim,
+  Pod,
+  PodStatus,
+} from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { Client } from '../store/client.js';
 import { isNotFound } from '../store/errors.js';
 import type { Informer } from '../store/informer.js';
 import type { NodeLeases } from '../store/leases.js';
+import { StatusManager } from './status-manager.js';
 import { ANNOTATIONS, type ImageTiming, type KubeletTiming } from './timing.js';
+import { claimsMountable } from './volumes.js';
 
 export interface KubeletEnv {
   engine: Engine;
   client: Client;
   pods: Informer<Pod>;
+  /** PersistentVolumeClaims: a pod's containers start only once every claim it mounts is bound. */
+  claims: Informer<PersistentVolumeClaim>;
   leases: NodeLeases;
   timing: KubeletTiming;
   images: Record<string, ImageTiming>;
@@ -33,12 +51,15 @@ export interface KubeletEnv {
 /** kubelet --node-status-max-images */
 const MAX_REPORTED_IMAGES = 50;
 
-type RuntimeState = 'creating' | 'running' | 'stopping';
+/** mounting: waiting for its claims; creating: pulling images and starting containers. */
+type RuntimeState = 'mounting' | 'creating' | 'running' | 'stopping';
 
 interface PodRuntime {
   uid: string;
   namespace: string;
   name: string;
+  /** The pod as the kubelet last saw it in the API (frozen while the node is partitioned). */
+  pod: Pod;
   state: RuntimeState;
   /** Containers really running on the node (ground truth). */
   running: boolean;
@@ -47,17 +68,14 @@ interface PodRuntime {
   restartCount: number;
 }
 
-interface Timer {
-  uid: string;
-  token: number;
-  epoch: number;
-}
-
 export class Kubelet {
   private alive = false;
+  /** Cut off from the API server (the process may be up or down; the two are independent). */
+  private partitioned = false;
   /** Bumped on crash and recovery so timers from an earlier life do nothing. */
   private epoch = 0;
   private readonly runtimes = new Map<string, PodRuntime>();
+  private readonly statuses: StatusManager;
   /** When each image is (or will be) present on the node's disk. */
   private readonly imageReadyAt = new Map<string, number>();
   /** Sizes of images a Node manifest listed (the scenario's spec.images sizes take precedence). */
@@ -71,10 +89,15 @@ export class Kubelet {
     initialImages: readonly string[] = [],
   ) {
     for (const image of initialImages) this.imageReadyAt.set(image, 0);
+    this.statuses = new StatusManager(env.client);
   }
 
   get isAlive(): boolean {
     return this.alive;
+  }
+
+  get isPartitioned(): boolean {
+    return this.partitioned;
   }
 
   /** Pods whose containers are running on this node right now (ground truth). */
@@ -87,16 +110,15 @@ export class Kubelet {
     return at !== undefined && at <= this.env.engine.now;
   }
 
-  /** Boots the kubelet: posts Ready status, starts renewing the lease, syncs pods bound here. */
+  /**
+   * Boots the kubelet: posts Ready status, starts renewing the lease, syncs pods bound here. On a
+   * partitioned node it can reach nothing: it knows no pods and runs none until the partition heals.
+   */
   start(): void {
     if (this.alive) return;
     this.alive = true;
     this.epoch++;
-    this.adoptListedImages();
-    const { engine, leases, timing } = this.env;
-    leases.startRenewing(this.nodeName, engine.now, timing.heartbeatIntervalMs);
-    this.postReady();
-    for (const pod of this.boundPods()) this.sync(pod);
+    if (!this.partitioned) this.connect();
   }
 
   /** Power loss or kernel panic: every container dies, nothing more is reported. */
@@ -107,17 +129,37 @@ export class Kubelet {
     this.env.leases.stopRenewing(this.nodeName, this.env.engine.now);
     for (const r of this.runtimes.values()) this.setRunning(r, false);
     this.runtimes.clear();
+    this.statuses.clear();
     // Pulls in flight are lost; finished images stay on disk.
     const now = this.env.engine.now;
     for (const [image, at] of this.imageReadyAt) if (at > now) this.imageReadyAt.delete(image);
     this.pullFreeAt = now;
   }
 
+  /**
+   * The node is cut off from the API server: the lease is no longer renewed, nothing is written,
+   * and no API change reaches the kubelet. Containers keep running.
+   */
+  partition(): void {
+    if (this.partitioned) return;
+    this.partitioned = true;
+    this.statuses.disconnect();
+    if (this.alive) this.env.leases.stopRenewing(this.nodeName, this.env.engine.now);
+  }
+
+  /** Connectivity returns; a running kubelet reconnects and resyncs (see `connect`). */
+  heal(): void {
+    if (!this.partitioned) return;
+    this.partitioned = false;
+    if (this.alive) this.connect();
+  }
+
   /** Called for every pod change whose old or new spec.nodeName is this node. */
   onPodEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: Pod): void {
-    if (!this.alive) return;
+    if (!this.alive || this.partitioned) return;
     const uid = pod.metadata.uid!;
     if (type === 'DELETED') {
+      this.statuses.forget(uid);
       const r = this.runtimes.get(uid);
       // Force-deleted from the API: the kubelet still has to stop the containers.
       if (r !== undefined && r.state !== 'stopping') this.stop(r, this.shutdownMs(pod), false);
@@ -127,11 +169,49 @@ export class Kubelet {
     this.sync(pod);
   }
 
+  /** A claim the pod mounts changed: a pod waiting for its volumes may go on. */
+  onClaimEvent(pod: Pod): void {
+    if (!this.alive || this.partitioned) return;
+    const r = this.runtimes.get(pod.metadata.uid!);
+    if (r?.state === 'mounting') this.mountVolumes(r);
+  }
+
+  // ------------------------------------------------------------------ API connection
+
+  /** In contact with the API server (boot, or a partition healed): report, then resync pods. */
+  private connect(): void {
+    this.adoptListedImages();
+    const { engine, leases, timing } = this.env;
+    leases.startRenewing(this.nodeName, engine.now, timing.heartbeatIntervalMs);
+    this.postReady();
+    this.resync();
+  }
+
+  /**
+   * Brings the node in line with the API, as the kubelet does after a relist: containers of pods
+   * whose objects are gone (or replaced by a new pod of the same name) are killed (upstream
+   * HandlePodCleanups), held statuses are written (status manager syncBatch), and every pod bound
+   * here is synced — new ones start, ones marked for deletion terminate gracefully.
+   */
+  private resync(): void {
+    for (const r of [...this.runtimes.values()]) {
+      const pod = this.env.pods.get(r.namespace, r.name);
+      if (pod !== undefined && pod.metadata.uid === r.uid) continue;
+      this.statuses.forget(r.uid);
+      if (r.state !== 'stopping') this.stop(r, this.shutdownMs(r.pod), false);
+    }
+    this.statuses.reconnect();
+    for (const pod of [...this.boundPods()]) this.sync(pod);
+    // Claims may have been bound while the node was cut off.
+    for (const r of [...this.runtimes.values()]) if (r.state === 'mounting') this.mountVolumes(r);
+  }
+
   // ------------------------------------------------------------------ pod lifecycle
 
   private sync(pod: Pod): void {
     const uid = pod.metadata.uid!;
-    let r = this.runtimes.get(uid);
+    const r = this.runtimes.get(uid);
+    if (r !== undefined) r.pod = pod;
     if (pod.metadata.deletionTimestamp !== undefined) {
       if (r === undefined) {
         this.confirmDeletion(pod);
@@ -142,22 +222,33 @@ export class Kubelet {
       return;
     }
     if (r !== undefined) return;
-    const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') return;
+    // Finished here: the API may not know yet, if the node was cut off when it happened.
+    if (isTerminalPhase(pod.status?.phase) || isTerminalPhase(this.statuses.get(uid)?.phase)) return;
     const previousRestarts = pod.status?.containerStatuses?.[0]?.restartCount ?? 0;
     const restarting = pod.status?.startTime !== undefined;
-    r = {
+    const created: PodRuntime = {
       uid,
       namespace: pod.metadata.namespace ?? 'default',
       name: pod.metadata.name,
-      state: 'creating',
+      pod,
+      state: 'mounting',
       running: false,
       token: 0,
       restartCount: restarting ? previousRestarts + 1 : 0,
     };
-    this.runtimes.set(uid, r);
-    this.writeStatus(pod, (p) => this.creatingStatus(p, r, restarting));
-    this.schedule(this.containersStartAt(pod), r, (p) => this.containersStarted(p));
+    this.runtimes.set(uid, created);
+    this.writeStatus(created, (p) => this.creatingStatus(p, created, restarting));
+    this.mountVolumes(created);
+  }
+
+  /**
+   * Volumes come first (the volume manager's WaitForAttachAndMount), then images and containers.
+   * Until every claim the pod mounts is bound the pod stays in ContainerCreating.
+   */
+  private mountVolumes(r: PodRuntime): void {
+    if (!claimsMountable(r.pod, (namespace, name) => this.env.claims.get(namespace, name))) return;
+    r.state = 'creating';
+    this.schedule(this.containersStartAt(r.pod), r, () => this.containersStarted(r));
   }
 
   private containersStartAt(pod: Pod): number {
@@ -184,21 +275,20 @@ export class Kubelet {
     return imagesReady + (annotationMs(pod, ANNOTATIONS.startTime) ?? this.env.timing.containerStartMs);
   }
 
-  private containersStarted(pod: Pod): void {
-    const r = this.runtimes.get(pod.metadata.uid!)!;
+  private containersStarted(r: PodRuntime): void {
     r.state = 'running';
     this.setRunning(r, true);
-    const readyAfter = readinessDelayMs(pod);
-    this.writeStatus(pod, (p) => this.runningStatus(p, r, readyAfter === 0));
-    if (readyAfter > 0) this.schedule(this.env.engine.now + readyAfter, r, (p) => this.becameReady(p));
-    const runTime = annotationMs(pod, ANNOTATIONS.runTime);
+    const readyAfter = readinessDelayMs(r.pod);
+    this.writeStatus(r, (p) => this.runningStatus(p, r, readyAfter === 0));
+    if (readyAfter > 0) this.schedule(this.env.engine.now + readyAfter, r, () => this.becameReady(r));
+    const runTime = annotationMs(r.pod, ANNOTATIONS.runTime);
     if (runTime !== undefined)
-      this.schedule(this.env.engine.now + runTime, r, (p) => this.containersExited(p));
+      this.schedule(this.env.engine.now + runTime, r, () => this.containersExited(r));
   }
 
-  private becameReady(pod: Pod): void {
+  private becameReady(r: PodRuntime): void {
     const now = this.env.engine.now;
-    this.writeStatus(pod, (p) => {
+    this.writeStatus(r, (p) => {
       const status = extend(p.status, {});
       status.conditions = withCondition(status.conditions, 'ContainersReady', 'True', now);
       status.conditions = withCondition(status.conditions, 'Ready', 'True', now);
@@ -208,20 +298,19 @@ export class Kubelet {
   }
 
   /** Containers ran to completion (exit 0): Succeeded unless restartPolicy is Always. */
-  private containersExited(pod: Pod): void {
-    const r = this.runtimes.get(pod.metadata.uid!)!;
+  private containersExited(r: PodRuntime): void {
     const now = this.env.engine.now;
     this.setRunning(r, false);
-    if ((pod.spec.restartPolicy ?? 'Always') === 'Always') {
+    if ((r.pod.spec.restartPolicy ?? 'Always') === 'Always') {
       // Restarted in place; the crash-loop back-off is not modelled yet.
       r.restartCount++;
       r.state = 'creating';
-      this.schedule(now + this.env.timing.containerStartMs, r, (p) => this.containersStarted(p));
-      this.writeStatus(pod, (p) => this.creatingStatus(p, r, true));
+      this.schedule(now + this.env.timing.containerStartMs, r, () => this.containersStarted(r));
+      this.writeStatus(r, (p) => this.creatingStatus(p, r, true));
       return;
     }
     this.runtimes.delete(r.uid);
-    this.writeStatus(pod, (p) => {
+    this.writeStatus(r, (p) => {
       const status: PodStatus = extend(p.status, { phase: 'Succeeded' });
       status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, 'PodCompleted');
       status.conditions = withCondition(status.conditions, 'Ready', 'False', now, 'PodCompleted');
@@ -242,13 +331,15 @@ export class Kubelet {
       if (this.epoch !== epoch || r.token !== token) return;
       this.setRunning(r, false);
       this.runtimes.delete(r.uid);
-      if (!confirm) return;
+      // Cut off, the kubelet cannot confirm; it does when it resyncs after the partition heals.
+      if (!confirm || this.partitioned) return;
       const pod = this.env.pods.get(r.namespace, r.name);
       if (pod !== undefined && pod.metadata.uid === r.uid) this.confirmDeletion(pod);
     });
   }
 
   private confirmDeletion(pod: Pod): void {
+    this.statuses.forget(pod.metadata.uid!);
     try {
       this.env.client.delete('Pod', pod.metadata.namespace, pod.metadata.name, {
         gracePeriodSeconds: 0,
@@ -265,18 +356,16 @@ export class Kubelet {
 
   // ------------------------------------------------------------------ helpers
 
-  /** Runs fn with the current pod object at `at`, unless the pod moved on or the kubelet died. */
-  private schedule(at: number, r: PodRuntime, fn: (pod: Pod) => void): void {
+  /**
+   * Runs fn at `at`, unless the pod's runtime moved on meanwhile (a later step was scheduled, or it
+   * began stopping: deletion bumps the token) or the kubelet died.
+   */
+  private schedule(at: number, r: PodRuntime, fn: () => void): void {
     r.token++;
-    const timer: Timer = { uid: r.uid, token: r.token, epoch: this.epoch };
+    const token = r.token;
+    const epoch = this.epoch;
     this.env.engine.at(at, () => {
-      if (timer.epoch !== this.epoch) return;
-      const current = this.runtimes.get(timer.uid);
-      if (current === undefined || current.token !== timer.token) return;
-      const pod = this.env.pods.get(current.namespace, current.name);
-      if (pod === undefined || pod.metadata.uid !== timer.uid || pod.metadata.deletionTimestamp !== undefined)
-        return;
-      fn(pod);
+      if (this.epoch === epoch && r.token === token) fn();
     });
   }
 
@@ -290,14 +379,9 @@ export class Kubelet {
     for (const pod of this.env.pods.byIndex('byNode', this.nodeName)) yield pod;
   }
 
-  /**
-   * Writes the pod's status as the kubelet's status manager does: onto the latest object (a patch),
-   * so a stale informer view never overwrites what others wrote (e.g. a DisruptionTarget).
-   */
-  private writeStatus(pod: Pod, build: (current: Pod) => PodStatus): void {
-    const current = this.env.client.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
-    if (current === undefined || current.metadata.uid !== pod.metadata.uid) return;
-    this.env.client.updateStatus(extend(current, { status: build(current) }));
+  /** Hands the pod's next status to the status manager (written now, or held while cut off). */
+  private writeStatus(r: PodRuntime, build: (current: Pod) => PodStatus): void {
+    this.statuses.update(r.pod, build);
   }
 
   private creatingStatus(pod: Pod, r: PodRuntime, restarting: boolean): PodStatus {
@@ -381,6 +465,7 @@ export class Kubelet {
 
   /** A pull finished: report the node's images (kubelets do on their next status update). */
   private reportImages(): void {
+    if (this.partitioned) return; // reported with the Ready status when the partition heals
     const node = this.env.client.get<Node>('Node', undefined, this.nodeName);
     if (node === undefined) return;
     const images = this.nodeImages();
@@ -403,6 +488,10 @@ function containerStatuses(
     started: state.running !== undefined,
     state,
   }));
+}
+
+function isTerminalPhase(phase: PodStatus['phase']): boolean {
+  return phase === 'Succeeded' || phase === 'Failed';
 }
 
 function annotationMs(pod: Pod, key: string): number | undefined {

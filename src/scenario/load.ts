@@ -592,7 +592,8 @@ class Loader {
       switch (item.action) {
         case 'scale':
         case 'setImage':
-        case 'delete': {
+        case 'delete':
+        case 'forceDelete': {
           const target = resolveTarget(item.target, item.namespace);
           if (item.namespace !== undefined && !isNamespaced(target.kind)) {
             this.warn(
@@ -604,11 +605,14 @@ class Loader {
           if (item.action === 'scale') push({ at, source, action: 'scale', target, replicas: item.replicas });
           else if (item.action === 'setImage')
             push({ at, source, action: 'setImage', target, container: item.container, image: item.image });
+          else if (item.action === 'forceDelete') push({ at, source, action: 'forceDelete', target });
           else push({ at, source, action: 'delete', target });
           break;
         }
         case 'failNode':
         case 'recoverNode':
+        case 'partitionNode':
+        case 'healNode':
           push({ at, source, action: item.action, node: item.node });
           break;
         case 'addNodes': {
@@ -651,7 +655,7 @@ class Loader {
     return entries.map((e) => e.action);
   }
 
-  /** Warns about failNode/recoverNode of a node no part of the scenario creates by then. */
+  /** Warns about node actions (fail, recover, partition, heal) naming a node nothing creates by then. */
   private checkNodeNames(
     entries: { action: TimelineAction; place: Place }[],
     nodes: Node[],
@@ -667,7 +671,7 @@ class Loader {
         counts.set(action.pool, counts.get(action.pool)! + action.count);
       } else if (action.action === 'apply' && action.object.kind === 'Node') {
         named.add(action.object.metadata.name);
-      } else if ((action.action === 'failNode' || action.action === 'recoverNode') && !exists(action.node)) {
+      } else if (isNodeAction(action) && !exists(action.node)) {
         const some = [...named];
         for (const p of pools) {
           for (let n = 1; n <= counts.get(p.name)! && some.length < 6; n++) some.push(`${p.namePrefix}-${n}`);
@@ -682,6 +686,11 @@ class Loader {
       }
     }
   }
+}
+
+/** failNode, recoverNode, partitionNode, healNode: the actions that name a node. */
+function isNodeAction(action: TimelineAction): action is Extract<TimelineAction, { node: string }> {
+  return 'node' in action;
 }
 
 /** n if `name` is `${prefix}-${n}` for a positive integer n written without leading zeros, else Infinity. */

@@ -174,9 +174,12 @@ export const ACTION_NAMES = [
   'setImage',
   'failNode',
   'recoverNode',
+  'partitionNode',
+  'healNode',
   'addNodes',
   'apply',
   'delete',
+  'forceDelete',
 ] as const;
 
 function targetFor(action: string) {
@@ -212,6 +215,8 @@ export const TimelineItemSchema = z.discriminatedUnion('action', [
   }),
   z.strictObject({ at: At, action: z.literal('failNode'), node: Name }),
   z.strictObject({ at: At, action: z.literal('recoverNode'), node: Name }),
+  z.strictObject({ at: At, action: z.literal('partitionNode'), node: Name }),
+  z.strictObject({ at: At, action: z.literal('healNode'), node: Name }),
   z.strictObject({ at: At, action: z.literal('addNodes'), pool: Name, count: NonNegativeInt }),
   z.strictObject({
     at: At,
@@ -225,6 +230,12 @@ export const TimelineItemSchema = z.discriminatedUnion('action', [
     at: At,
     action: z.literal('delete'),
     target: targetFor('delete'),
+    namespace: Namespace,
+  }),
+  z.strictObject({
+    at: At,
+    action: z.literal('forceDelete'),
+    target: targetFor('forceDelete'),
     namespace: Namespace,
   }),
 ]);

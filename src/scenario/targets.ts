@@ -53,6 +53,7 @@ export const ACTION_TARGET_KINDS: Readonly<Record<string, readonly KnownKind[] |
   scale: ['Deployment', 'ReplicaSet', 'StatefulSet'],
   setImage: ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Pod'],
   delete: undefined,
+  forceDelete: ['Pod'],
 };
 
 function listKinds(kinds: readonly string[]): string {

@@ -58,10 +58,16 @@ interface ActionBase {
 export type TimelineAction =
   | (ActionBase & { action: 'apply'; object: KubeObject })
   | (ActionBase & { action: 'delete'; target: ObjectTarget })
+  /** kubectl delete --force --grace-period=0: the Pod object goes at once, whatever its kubelet does. */
+  | (ActionBase & { action: 'forceDelete'; target: ObjectTarget })
   | (ActionBase & { action: 'scale'; target: ObjectTarget; replicas: number })
   | (ActionBase & { action: 'setImage'; target: ObjectTarget; container: string; image: string })
   | (ActionBase & { action: 'failNode'; node: string })
   | (ActionBase & { action: 'recoverNode'; node: string })
+  /** The node loses contact with the control plane but keeps running its containers. */
+  | (ActionBase & { action: 'partitionNode'; node: string })
+  /** A partitioned node regains contact: its kubelet resyncs with the API. */
+  | (ActionBase & { action: 'healNode'; node: string })
   | (ActionBase & { action: 'addNodes'; pool: string; count: number });
 
 export type TimelineActionName = TimelineAction['action'];

@@ -16,6 +16,10 @@ export interface TimelineEnv {
   addPoolNodes(pool: string, count: number): void;
   failNode(name: string): boolean;
   recoverNode(name: string): boolean;
+  /** Cuts the node off from the control plane (its containers keep running). */
+  partitionNode(name: string): boolean;
+  /** Restores the node's connectivity. */
+  healNode(name: string): boolean;
   /** Removes the Node object (the instance is gone). */
   removeNode(name: string): boolean;
   warn(message: string, source?: SourceRef): void;
@@ -64,6 +68,15 @@ export function runAction(action: TimelineAction, env: TimelineEnv): void {
         client.delete(t.kind, t.namespace, t.name);
         return;
       }
+      case 'forceDelete': {
+        const t = action.target;
+        if (client.get(t.kind, t.namespace, t.name) === undefined) {
+          missing(describe(t));
+          return;
+        }
+        client.delete(t.kind, t.namespace, t.name, { gracePeriodSeconds: 0 });
+        return;
+      }
       case 'scale': {
         const t = action.target;
         const obj = client.get<KubeObject & { spec: { replicas?: number } }>(t.kind, t.namespace, t.name);
@@ -98,6 +111,12 @@ export function runAction(action: TimelineAction, env: TimelineEnv): void {
         return;
       case 'recoverNode':
         if (!env.recoverNode(action.node)) missing(`node/${action.node}`);
+        return;
+      case 'partitionNode':
+        if (!env.partitionNode(action.node)) missing(`node/${action.node}`);
+        return;
+      case 'healNode':
+        if (!env.healNode(action.node)) missing(`node/${action.node}`);
         return;
       case 'addNodes':
         env.addPoolNodes(action.pool, action.count);
