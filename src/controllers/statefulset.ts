@@ -1,0 +1,697 @@
+// The StatefulSet controller (upstream pkg/controller/statefulset: stateful_set.go for the event
+// handling, stateful_set_control.go for the sync pass, stateful_pod_control.go for the writes).
+// Each replica has a stable identity: pod "<set>-<ordinal>" for ordinals [start, start+replicas),
+// with claims "<template>-<set>-<ordinal>" created before it. A pod is created only when no pod
+// object of that name exists, so an identity is never run twice while the API still holds a
+// (possibly Terminating) pod for it: that is the at-most-one guarantee, and why a pod on an
+// unreachable node is not replaced until its object is removed. OrderedReady sets create in
+// increasing and delete in decreasing ordinal order, one pod at a time, and stop while any pod is
+// unhealthy; Parallel sets act on all ordinals at once. Rolling updates replace pods from the
+// highest ordinal down to the partition.
+//
+// Revisions are named "<set>-<hash of the pod template>" and remembered by the controller (see
+// RevisionHistory): kubesim has no ControllerRevision objects, so a rollback is re-applying the old
+// template, which yields the old revision name again.
+
+import { extend } from '../api/extend.js';
+import type { LabelMatcher } from '../api/labels.js';
+import { controllerRef, getPodCondition, isPodReady, isTerminating, ownerReferenceTo } from '../api/pod.js';
+import type { OwnerReference, PersistentVolumeClaim, Pod, StatefulSet } from '../api/types.js';
+import { isNotFound } from '../store/errors.js';
+import { controllerOwnerUid, type Informer } from '../store/informer.js';
+import type { WatchEvent } from '../store/watch.js';
+import type { Controller, ControllerContext } from './context.js';
+import {
+  CONTROLLER_UID_INDEX,
+  cachedSelectorMatcher,
+  NAMESPACE_INDEX,
+  namespaceOf,
+  ORPHAN_NAMESPACE_INDEX,
+  objectKey,
+  orphanNamespace,
+  retryApiErrors,
+  splitKey,
+} from './keys.js';
+import { slowStartBatch } from './replicaset.js';
+import {
+  type StatefulSetStatus as ComputedStatus,
+  claimIsStale,
+  claimOwnerRefsFor,
+  claimsFor,
+  completeRollingUpdate,
+  getOrdinal,
+  identityMatches,
+  isClaimOwnerUpToDate,
+  isFinished,
+  isMemberOf,
+  isRunningAndAvailable,
+  isRunningAndReady,
+  isUnavailable,
+  newStatefulSetPod,
+  podName,
+  podRevision,
+  RevisionHistory,
+  readStatus,
+  replicaCount,
+  replicaStatus,
+  retentionPolicy,
+  revisionName,
+  startOrdinal,
+  statefulSetMaxUnavailable,
+  statusDiffers,
+  storageMatches,
+  useCurrentRevision,
+  withIdentity,
+  withRevision,
+  withStorage,
+  withTemplate,
+} from './statefulset-util.js';
+import { WorkQueue } from './work-queue.js';
+
+/**
+ * statefulSetResyncPeriod: upstream re-lists every set this often. Only one wait depends on it:
+ * a pod blocked by a stale claim (PodClaimIsStale) is retried at the next resync, as no event
+ * announces the claim's garbage collection to the controller.
+ */
+export const STATEFUL_SET_RESYNC_MS = 30_000;
+
+/** A claim the pod needs is being deleted; creating or repairing the pod waits until it is gone. */
+export class ClaimTerminatingError extends Error {}
+
+export interface StatefulSetControllerOptions {
+  /**
+   * The MaxUnavailableStatefulSet feature gate: whether rollingUpdate.maxUnavailable lets a
+   * rolling update replace several pods at once. Alpha (off) 1.24–1.34; beta and on in 1.35.0, then
+   * turned off again in 1.35.4 and 1.36 after a regression (kubernetes#137409, #137904); back on in
+   * 1.37 with the fix of kubernetes#137666, whose logic is the one modelled. Default: off.
+   */
+  maxUnavailableStatefulSet?: boolean;
+}
+
+/** The working state of one sync pass (upstream updateStatefulSet's locals). */
+interface SyncPass {
+  set: StatefulSet;
+  /** The set with the current revision's template (ApplyRevision). */
+  currentSet: StatefulSet;
+  /** The set with the update revision's template. */
+  updateSet: StatefulSet;
+  currentRevision: string;
+  updateRevision: string;
+  start: number;
+  /** OrderedReady: one pod at a time, in ordinal order, never past an unhealthy one. */
+  monotonic: boolean;
+  minReadySeconds: number;
+  now: number;
+  /** Index i holds ordinal start+i, or undefined when no pod of that name exists. */
+  replicas: (Pod | undefined)[];
+  /** Pods whose ordinal is out of range, highest ordinal first. */
+  condemned: Pod[];
+  /** The lowest unavailable replica (or condemned pod when all replicas are available). */
+  firstUnavailable: Pod | undefined;
+  /** Pods deleted for the update in this pass (subtracted from currentReplicas as upstream). */
+  deletedForUpdate: number;
+  /** A missing pod waits for its stale claim to be garbage collected. */
+  blockedOnStaleClaim: boolean;
+}
+
+export class StatefulSetController implements Controller {
+  readonly name = 'statefulset-controller';
+  private readonly queue: WorkQueue;
+  private readonly setInformer: Informer<StatefulSet>;
+  private readonly podInformer: Informer<Pod>;
+  private readonly claimInformer: Informer<PersistentVolumeClaim>;
+  private readonly history = new RevisionHistory();
+  private readonly matchers = new WeakMap<object, LabelMatcher>();
+  private readonly maxUnavailableEnabled: boolean;
+
+  constructor(
+    readonly ctx: ControllerContext,
+    options: StatefulSetControllerOptions = {},
+  ) {
+    this.maxUnavailableEnabled = options.maxUnavailableStatefulSet ?? false;
+    this.queue = new WorkQueue(
+      ctx.engine,
+      (key) => this.reconcile(key),
+      (key, e) => retryApiErrors(key, e) || e instanceof ClaimTerminatingError,
+    );
+    this.setInformer = ctx.informer<StatefulSet>('StatefulSet');
+    this.podInformer = ctx.informer<Pod>('Pod');
+    this.claimInformer = ctx.informer<PersistentVolumeClaim>('PersistentVolumeClaim');
+    this.podInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
+    this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
+    this.setInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
+  }
+
+  start(): void {
+    this.setInformer.onEvent((e) => this.onStatefulSet(e));
+    this.podInformer.onEvent((e) => this.onPod(e));
+    for (const set of this.setInformer.list()) this.queue.add(objectKey(set));
+  }
+
+  /** Revision names the controller remembers for a set, oldest first (for tests). */
+  revisions(set: StatefulSet): string[] {
+    return this.history.names(set.metadata.uid ?? '');
+  }
+
+  // -------------------------------------------------------------- event handlers
+
+  private onStatefulSet(event: WatchEvent<StatefulSet>): void {
+    if (event.type === 'DELETED') this.history.forget(event.object.metadata.uid ?? '');
+    this.queue.add(objectKey(event.object));
+  }
+
+  /** addPod / updatePod / deletePod: wake the owning set, or every set that could adopt an orphan. */
+  private onPod(event: WatchEvent<Pod>): void {
+    const pod = event.object;
+    const old = event.oldObject;
+    if (event.type === 'DELETED') {
+      this.enqueueController(pod);
+      return;
+    }
+    if (event.type === 'ADDED') {
+      if (controllerRef(pod) !== undefined || pod.metadata.deletionTimestamp !== undefined) {
+        this.enqueueController(pod);
+        return;
+      }
+      for (const set of this.setsForPod(pod)) this.queue.add(objectKey(set));
+      return;
+    }
+    if (old !== undefined && old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
+    const curRef = controllerRef(pod);
+    const oldRef = old === undefined ? undefined : controllerRef(old);
+    const refChanged = !sameRef(curRef, oldRef);
+    if (refChanged && old !== undefined) this.enqueueController(old);
+    if (curRef !== undefined) {
+      this.enqueueController(pod);
+      return;
+    }
+    if (refChanged || !sameLabels(old?.metadata.labels, pod.metadata.labels)) {
+      for (const set of this.setsForPod(pod)) this.queue.add(objectKey(set));
+    }
+  }
+
+  private enqueueController(pod: Pod): void {
+    const ref = controllerRef(pod);
+    if (ref === undefined) return;
+    const set = this.resolveControllerRef(pod.metadata.namespace, ref);
+    if (set !== undefined) this.queue.add(objectKey(set));
+  }
+
+  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): StatefulSet | undefined {
+    if (ref.kind !== 'StatefulSet') return undefined;
+    const set = this.setInformer.get(namespace, ref.name);
+    return set !== undefined && set.metadata.uid === ref.uid ? set : undefined;
+  }
+
+  /** getStatefulSetsForPod: sets in the pod's namespace whose non-empty selector matches it. */
+  private setsForPod(pod: Pod): StatefulSet[] {
+    const out: StatefulSet[] = [];
+    for (const set of this.setInformer.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')) {
+      // A set with an empty selector would match everything: it matches nothing here, as upstream.
+      const sel = set.spec.selector;
+      if (Object.keys(sel?.matchLabels ?? {}).length === 0 && (sel?.matchExpressions ?? []).length === 0)
+        continue;
+      if (this.matcher(set)(pod.metadata.labels)) out.push(set);
+    }
+    return out;
+  }
+
+  private matcher(set: StatefulSet): LabelMatcher {
+    return cachedSelectorMatcher(this.matchers, set.spec.selector);
+  }
+
+  // -------------------------------------------------------------- reconcile
+
+  reconcile(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const set = this.setInformer.get(namespace, name);
+    if (set === undefined) return;
+    const pods = this.claimPods(set);
+    const pass = this.newPass(set, pods);
+    let syncError: unknown;
+    try {
+      this.runPass(pass);
+    } catch (e) {
+      syncError = e;
+    }
+    // performUpdate: the status is written even when the pass failed part-way.
+    const status = this.computeStatus(pass);
+    this.truncateHistory(pass, pods);
+    this.writeStatus(set, status);
+    if (syncError !== undefined) throw syncError;
+    if (pass.blockedOnStaleClaim) this.queue.addAfter(key, STATEFUL_SET_RESYNC_MS);
+    this.wakeForAvailability(key, set, pods);
+  }
+
+  /**
+   * getPodsForStatefulSet (ClaimPods with the isMemberOf filter): keep owned pods that still match
+   * the selector and carry the set's name, release the others, adopt matching orphans.
+   */
+  private claimPods(set: StatefulSet): Pod[] {
+    const uid = set.metadata.uid ?? '';
+    const deleting = set.metadata.deletionTimestamp !== undefined;
+    const match = this.matcher(set);
+    const candidates = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, uid)];
+    if (!deleting) {
+      for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, set.metadata.namespace ?? ''))
+        candidates.push(pod);
+    }
+    const claimed: Pod[] = [];
+    let canAdopt: boolean | undefined;
+    for (const pod of candidates) {
+      const matches = match(pod.metadata.labels) && isMemberOf(set, pod);
+      const ref = controllerRef(pod);
+      if (ref !== undefined) {
+        if (ref.uid !== uid) continue;
+        if (matches) claimed.push(pod);
+        else if (!deleting) this.releasePod(pod, set);
+        continue;
+      }
+      if (deleting || !matches || isTerminating(pod) || pod.metadata.namespace !== set.metadata.namespace)
+        continue;
+      if (canAdopt === undefined) {
+        // RecheckDeletionTimestamp: adopt only for the live set, and not while it is being deleted.
+        const fresh = this.ctx.client.get<StatefulSet>(
+          'StatefulSet',
+          set.metadata.namespace,
+          set.metadata.name,
+        );
+        canAdopt = fresh?.metadata.uid === uid && fresh.metadata.deletionTimestamp === undefined;
+      }
+      if (!canAdopt) continue;
+      try {
+        const refs = [...(pod.metadata.ownerReferences ?? []), ownerReferenceTo(set)];
+        claimed.push(
+          this.ctx.client.update<Pod>(
+            extend(pod, { metadata: extend(pod.metadata, { ownerReferences: refs }) }),
+          ),
+        );
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    return claimed;
+  }
+
+  private releasePod(pod: Pod, set: StatefulSet): void {
+    const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== set.metadata.uid);
+    const metadata = extend(pod.metadata, { ownerReferences: refs });
+    if (refs.length === 0) delete metadata.ownerReferences;
+    try {
+      this.ctx.client.update<Pod>(extend(pod, { metadata }));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  // -------------------------------------------------------------- the sync pass
+
+  /**
+   * getStatefulSetRevisions and the partition of pods into replicas and condemned. The update
+   * revision is the set's template; the current revision is status.currentRevision when the
+   * controller still knows its template, else the update revision (a fresh history).
+   */
+  private newPass(set: StatefulSet, pods: readonly Pod[]): SyncPass {
+    const uid = set.metadata.uid ?? '';
+    const old = readStatus(set);
+    const updateRevision = revisionName(set, set.spec.template, old.collisionCount ?? 0);
+    this.history.recordUpdate(uid, updateRevision, set.spec.template);
+    const currentTemplate = this.history.template(uid, old.currentRevision);
+    const currentRevision = currentTemplate === undefined ? updateRevision : old.currentRevision!;
+    const start = startOrdinal(set);
+    const count = replicaCount(set);
+    const minReadySeconds = set.spec.minReadySeconds ?? 0;
+    const now = this.ctx.engine.now;
+    const replicas: (Pod | undefined)[] = new Array(count).fill(undefined);
+    const condemned: Pod[] = [];
+    for (const pod of pods) {
+      const ordinal = getOrdinal(pod);
+      if (ordinal >= start && ordinal < start + count) replicas[ordinal - start] = pod;
+      else if (ordinal >= 0) condemned.push(pod);
+    }
+    condemned.sort((a, b) => getOrdinal(b) - getOrdinal(a));
+    let firstUnavailable: Pod | undefined;
+    let found = false;
+    for (const pod of replicas) {
+      if (!found && isUnavailable(pod, minReadySeconds, now)) {
+        found = true;
+        firstUnavailable = pod;
+      }
+    }
+    for (let i = condemned.length - 1; i >= 0 && !found; i--) {
+      if (isUnavailable(condemned[i], minReadySeconds, now)) {
+        found = true;
+        firstUnavailable = condemned[i];
+      }
+    }
+    return {
+      set,
+      currentSet: currentTemplate === undefined ? set : withTemplate(set, currentTemplate),
+      updateSet: set,
+      currentRevision,
+      updateRevision,
+      start,
+      monotonic: set.spec.podManagementPolicy !== 'Parallel',
+      minReadySeconds,
+      now,
+      replicas,
+      condemned,
+      firstUnavailable,
+      deletedForUpdate: 0,
+      blockedOnStaleClaim: false,
+    };
+  }
+
+  /**
+   * updateStatefulSet: replicas first (create, recreate finished pods, repair identity and
+   * storage), then condemned pods (claims for the retention policy, then deletion), then the
+   * update strategy. A set being deleted only gets its status updated.
+   */
+  private runPass(pass: SyncPass): void {
+    if (pass.set.metadata.deletionTimestamp !== undefined) return;
+    if (this.runForAll(pass.replicas.length, (i) => this.processReplica(pass, i), pass.monotonic)) return;
+    if (this.runForAll(pass.condemned.length, (i) => this.fixCondemnedClaims(pass, i), pass.monotonic))
+      return;
+    if (this.runForAll(pass.condemned.length, (i) => this.processCondemned(pass, i), pass.monotonic)) return;
+    // OnDelete: pods are replaced at the update revision only when someone else deletes them.
+    if (pass.set.spec.updateStrategy?.type === 'OnDelete') return;
+    if (this.maxUnavailableEnabled) this.rollWithMaxUnavailable(pass);
+    else this.rollOneAtATime(pass);
+  }
+
+  /**
+   * runForAll: in order, stopping at the first step that asks to (OrderedReady); or all at once in
+   * slow-start batches, stopping after a batch with an error (Parallel).
+   */
+  private runForAll(count: number, fn: (i: number) => boolean, monotonic: boolean): boolean {
+    if (monotonic) {
+      for (let i = 0; i < count; i++) if (fn(i)) return true;
+      return false;
+    }
+    let next = 0;
+    const { error } = slowStartBatch(count, 1, () => {
+      fn(next++);
+    });
+    if (error !== undefined) throw error;
+    return false;
+  }
+
+  /** processReplica: returns true when an OrderedReady pass must stop here. */
+  private processReplica(pass: SyncPass, i: number): boolean {
+    const pod = pass.replicas[i];
+    const ordinal = pass.start + i;
+    if (pod !== undefined && isFinished(pod)) {
+      // Failed or Succeeded: delete it; the replacement is created once the object is gone.
+      if (!isTerminating(pod)) this.deletePod(pod);
+      return true;
+    }
+    if (pod === undefined) {
+      if (this.hasStaleClaim(pass.set, ordinal)) {
+        pass.blockedOnStaleClaim = true;
+        return true;
+      }
+      this.createReplica(pass, ordinal);
+      return pass.monotonic;
+    }
+    // A pending pod may have lost a claim (deleted while it waited): create the missing ones.
+    const phase = pod.status?.phase;
+    if (phase === undefined || phase === 'Pending') this.createClaims(pass.set, ordinal);
+    if (
+      pass.monotonic &&
+      (isTerminating(pod) ||
+        !isRunningAndReady(pod) ||
+        !isRunningAndAvailable(pod, pass.minReadySeconds, pass.now))
+    ) {
+      return true;
+    }
+    const retentionMatches = this.claimsMatchRetentionPolicy(pass.updateSet, pod);
+    if (identityMatches(pass.set, pod) && storageMatches(pass.set, pod) && retentionMatches) return false;
+    this.updateStatefulPod(pass.updateSet, pod);
+    return false;
+  }
+
+  /** newVersionedStatefulSetPod + CreateStatefulPod. */
+  private createReplica(pass: SyncPass, ordinal: number): void {
+    const current = useCurrentRevision(pass.currentSet, ordinal);
+    const source = current ? pass.currentSet : pass.updateSet;
+    const pod = withRevision(
+      newStatefulSetPod(source, ordinal),
+      current ? pass.currentRevision : pass.updateRevision,
+    );
+    this.createClaims(source, ordinal);
+    const created = this.ctx.client.create<Pod>(pod);
+    if (hasDeletePolicy(source)) this.updateClaimsForRetentionPolicy(source, created);
+  }
+
+  /** fixPodClaim: a condemned pod's claims get the owner references of the retention policy. */
+  private fixCondemnedClaims(pass: SyncPass, i: number): boolean {
+    const pod = pass.condemned[i]!;
+    if (!this.claimsMatchRetentionPolicy(pass.updateSet, pod))
+      this.updateClaimsForRetentionPolicy(pass.updateSet, pod);
+    return false;
+  }
+
+  /**
+   * processCondemned: OrderedReady waits for a terminating pod to be gone, and for an unhealthy
+   * one unless it is the first unhealthy pod; then deletes one pod per pass.
+   */
+  private processCondemned(pass: SyncPass, i: number): boolean {
+    const pod = pass.condemned[i]!;
+    if (isTerminating(pod)) return pass.monotonic;
+    if (
+      pass.monotonic &&
+      pod !== pass.firstUnavailable &&
+      (!isRunningAndReady(pod) || !isRunningAndAvailable(pod, pass.minReadySeconds, pass.now))
+    ) {
+      return true;
+    }
+    this.deletePod(pod);
+    return true;
+  }
+
+  /**
+   * The RollingUpdate strategy without the MaxUnavailableStatefulSet gate: the highest ordinal at
+   * or above the partition that is not at the update revision is deleted (its replacement comes
+   * at the update revision), one pod at a time, waiting for each to be available again.
+   */
+  private rollOneAtATime(pass: SyncPass): void {
+    const updateMin = pass.set.spec.updateStrategy?.rollingUpdate?.partition ?? 0;
+    for (let target = pass.replicas.length - 1; target >= updateMin; target--) {
+      const pod = pass.replicas[target];
+      if (pod !== undefined && podRevision(pod) !== pass.updateRevision && !isTerminating(pod)) {
+        this.deletePod(pod);
+        pass.deletedForUpdate++;
+        return;
+      }
+      if (isUnavailable(pod, pass.minReadySeconds, pass.now)) return;
+    }
+  }
+
+  /**
+   * updateStatefulSetAfterInvariantEstablished (with the 1.37 fix): at most maxUnavailable
+   * replicas unavailable because of the update. OrderedReady deletes the highest outdated pods
+   * within the budget; Parallel first replaces outdated pods that are unavailable anyway, then
+   * spends the remaining budget on available ones.
+   */
+  private rollWithMaxUnavailable(pass: SyncPass): void {
+    const updateMin = pass.set.spec.updateStrategy?.rollingUpdate?.partition ?? 0;
+    const maxUnavailable = statefulSetMaxUnavailable(pass.set);
+    const parallel = !pass.monotonic;
+    const outdated = (pod: Pod | undefined): pod is Pod =>
+      pod !== undefined && podRevision(pod) !== pass.updateRevision && !isTerminating(pod);
+    let unavailable = 0;
+    let unavailableOutdated = 0;
+    for (const pod of pass.replicas) {
+      if (!isUnavailable(pod, pass.minReadySeconds, pass.now)) continue;
+      unavailable++;
+      if (parallel && outdated(pod)) unavailableOutdated++;
+    }
+    if (unavailable >= maxUnavailable && unavailableOutdated === 0) return;
+    if (parallel) {
+      for (let target = pass.replicas.length - 1; target >= updateMin; target--) {
+        const pod = pass.replicas[target];
+        if (outdated(pod) && !isRunningAndAvailable(pod, pass.minReadySeconds, pass.now)) {
+          this.deletePod(pod);
+          pass.deletedForUpdate++;
+        }
+      }
+      let budget = maxUnavailable - unavailable;
+      for (let target = pass.replicas.length - 1; target >= updateMin && budget > 0; target--) {
+        const pod = pass.replicas[target];
+        if (outdated(pod) && isRunningAndAvailable(pod, pass.minReadySeconds, pass.now)) {
+          this.deletePod(pod);
+          pass.deletedForUpdate++;
+          budget--;
+        }
+      }
+      return;
+    }
+    const toDelete = maxUnavailable - unavailable;
+    let deleted = 0;
+    for (let target = pass.replicas.length - 1; target >= updateMin && deleted < toDelete; target--) {
+      const pod = pass.replicas[target];
+      if (outdated(pod)) {
+        this.deletePod(pod);
+        pass.deletedForUpdate++;
+        deleted++;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------- pod and claim writes
+
+  /** DeleteStatefulPod, with a uid precondition so a replacement of the same name is never hit. */
+  private deletePod(pod: Pod): void {
+    try {
+      this.ctx.client.delete('Pod', pod.metadata.namespace, pod.metadata.name, { uid: pod.metadata.uid! });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  /**
+   * UpdateStatefulPod: restores the identity labels and the claim volumes (creating missing
+   * claims), and the claims' owner references for the retention policy.
+   */
+  private updateStatefulPod(set: StatefulSet, pod: Pod): void {
+    let next = identityMatches(set, pod) ? pod : withIdentity(pod);
+    if (!storageMatches(set, next)) {
+      next = withStorage(set, next);
+      this.createClaims(set, getOrdinal(next));
+    }
+    if (!this.claimsMatchRetentionPolicy(set, next)) this.updateClaimsForRetentionPolicy(set, next);
+    if (next !== pod) this.ctx.client.update<Pod>(next);
+  }
+
+  /**
+   * createPersistentVolumeClaims: creates the ordinal's missing claims; a claim being deleted is an
+   * error (the pod must not start on storage that is going away).
+   */
+  private createClaims(set: StatefulSet, ordinal: number): void {
+    let firstError: unknown;
+    for (const claim of claimsFor(set, ordinal)) {
+      const existing = this.claimInformer.get(claim.metadata.namespace, claim.metadata.name);
+      try {
+        if (existing === undefined) this.ctx.client.create<PersistentVolumeClaim>(claim);
+        else if (isTerminating(existing))
+          throw new ClaimTerminatingError(`claim ${claim.metadata.name} is being deleted`);
+      } catch (e) {
+        if (firstError === undefined) firstError = e;
+      }
+    }
+    if (firstError !== undefined) throw firstError;
+  }
+
+  /** PodClaimIsStale for the pod about to be created at `ordinal`. */
+  private hasStaleClaim(set: StatefulSet, ordinal: number): boolean {
+    if (retentionPolicy(set).whenScaled === 'Retain') return false;
+    const name = podName(set, ordinal);
+    for (const claim of claimsFor(set, ordinal)) {
+      const existing = this.claimInformer.get(claim.metadata.namespace, claim.metadata.name);
+      if (existing !== undefined && claimIsStale(set, existing, name)) return true;
+    }
+    return false;
+  }
+
+  /** ClaimsMatchRetentionPolicy: claims not in the informer yet are checked on a later pass. */
+  private claimsMatchRetentionPolicy(set: StatefulSet, pod: Pod): boolean {
+    for (const claim of this.existingClaims(set, pod)) {
+      if (!isClaimOwnerUpToDate(claim, set, pod)) return false;
+    }
+    return true;
+  }
+
+  /** UpdatePodClaimForRetentionPolicy. */
+  private updateClaimsForRetentionPolicy(set: StatefulSet, pod: Pod): void {
+    for (const claim of this.existingClaims(set, pod)) {
+      if (isClaimOwnerUpToDate(claim, set, pod)) continue;
+      const refs = claimOwnerRefsFor(claim, set, pod);
+      const metadata = extend(claim.metadata, { ownerReferences: refs });
+      if (refs.length === 0) delete metadata.ownerReferences;
+      this.ctx.client.update<PersistentVolumeClaim>(extend(claim, { metadata }));
+    }
+  }
+
+  private existingClaims(set: StatefulSet, pod: Pod): PersistentVolumeClaim[] {
+    const out: PersistentVolumeClaim[] = [];
+    for (const claim of claimsFor(set, getOrdinal(pod))) {
+      const existing = this.claimInformer.get(claim.metadata.namespace, claim.metadata.name);
+      if (existing !== undefined) out.push(existing);
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------- status and history
+
+  private computeStatus(pass: SyncPass): ComputedStatus {
+    const pods: Pod[] = [];
+    for (const pod of pass.replicas) if (pod !== undefined) pods.push(pod);
+    for (const pod of pass.condemned) pods.push(pod);
+    const counts = replicaStatus(
+      pods,
+      pass.minReadySeconds,
+      pass.now,
+      pass.currentRevision,
+      pass.updateRevision,
+    );
+    counts.currentReplicas -= pass.deletedForUpdate;
+    const status: ComputedStatus = {
+      observedGeneration: pass.set.metadata.generation ?? 0,
+      ...counts,
+      currentRevision: pass.currentRevision,
+      updateRevision: pass.updateRevision,
+      collisionCount: readStatus(pass.set).collisionCount ?? 0,
+    };
+    return completeRollingUpdate(pass.set, status);
+  }
+
+  /** updateStatefulSetStatus: written only when something changed. */
+  private writeStatus(set: StatefulSet, status: ComputedStatus): void {
+    const old = readStatus(set);
+    if (!statusDiffers(old, status)) return;
+    const merged: Record<string, unknown> = extend<Record<string, unknown>>(set.status, { ...status });
+    this.ctx.client.updateStatus<StatefulSet>(extend(set, { status: merged }));
+  }
+
+  /** truncateHistory: revisions worn by no pod and neither current nor update, beyond the limit. */
+  private truncateHistory(pass: SyncPass, pods: readonly Pod[]): void {
+    const live = new Set([pass.currentRevision, pass.updateRevision]);
+    for (const pod of pods) live.add(podRevision(pod));
+    this.history.truncate(pass.set.metadata.uid ?? '', live, pass.set.spec.revisionHistoryLimit ?? 10);
+  }
+
+  /**
+   * Wakes the set when its next ready pod becomes available (minReadySeconds), 1 ms after the
+   * strict `ready since + minReadySeconds < now` holds. Upstream requeues after minReadySeconds from
+   * the update that made the pod ready; with integer-ms time that instant would still fail the
+   * strict comparison.
+   */
+  private wakeForAvailability(key: string, set: StatefulSet, pods: readonly Pod[]): void {
+    const minReady = set.spec.minReadySeconds ?? 0;
+    if (minReady <= 0) return;
+    const now = this.ctx.engine.now;
+    let next = Number.POSITIVE_INFINITY;
+    for (const pod of pods) {
+      if (!isPodReady(pod) || isRunningAndAvailable(pod, minReady, now)) continue;
+      const since = getPodCondition(pod, 'Ready')?.lastTransitionTime ?? 0;
+      next = Math.min(next, since + minReady * 1000 + 1 - now);
+    }
+    if (Number.isFinite(next)) this.queue.addAfter(key, Math.max(1, next));
+  }
+}
+
+function hasDeletePolicy(set: StatefulSet): boolean {
+  const p = retentionPolicy(set);
+  return p.whenDeleted === 'Delete' || p.whenScaled === 'Delete';
+}
+
+function sameRef(a: OwnerReference | undefined, b: OwnerReference | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.uid === b.uid && a.name === b.name && a.kind === b.kind && a.apiVersion === b.apiVersion;
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const ak = Object.keys(a ?? {});
+  if (ak.length !== Object.keys(b ?? {}).length) return false;
+  return ak.every((k) => a![k] === b?.[k]);
+}
