@@ -90,6 +90,16 @@ export class ControllerExpectations {
     });
   }
 
+  /** SetExpectations with UID tracking: adds and deletions issued in the same sync. */
+  setExpectations(key: string, adds: number, deleteKeys: readonly string[]): void {
+    this.entries.set(key, {
+      add: adds,
+      del: deleteKeys.length,
+      timestamp: this.clock.now,
+      deleteKeys: new Set(deleteKeys),
+    });
+  }
+
   creationObserved(key: string): void {
     const e = this.entries.get(key);
     if (e !== undefined) e.add--;

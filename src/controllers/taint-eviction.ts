@@ -7,7 +7,7 @@ import { setPodCondition } from '../api/pod.js';
 import { toleratesTaint, tolerationsTolerateTaint } from '../api/taints.js';
 import type { Node, Pod, Taint } from '../api/types.js';
 import type { EventHandle } from '../engine/event-queue.js';
-import { isNotFound } from '../store/errors.js';
+import { isConflict, isNotFound } from '../store/errors.js';
 import type { Informer } from '../store/informer.js';
 import type { Controller, ControllerContext } from './context.js';
 
@@ -88,7 +88,7 @@ export class TaintEvictionController implements Controller {
     this.scheduled.delete(uid);
   }
 
-  private evict(pod: Pod): void {
+  private evict(pod: Pod, retried = false): void {
     if (pod.metadata.deletionTimestamp !== undefined) return;
     const now = this.ctx.engine.now;
     try {
@@ -103,7 +103,12 @@ export class TaintEvictionController implements Controller {
       if (marked !== pod) this.ctx.client.updateStatus(marked);
       this.ctx.client.delete('Pod', pod.metadata.namespace, pod.metadata.name, { uid: pod.metadata.uid! });
     } catch (e) {
-      if (!isNotFound(e)) throw e;
+      if (isNotFound(e)) return;
+      // Upstream patches the condition, which cannot conflict; with a stale informer copy kubesim's
+      // update can. Take the live object once and go on, as the patch would have.
+      if (!isConflict(e) || retried) throw e;
+      const live = this.ctx.client.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
+      if (live !== undefined && live.metadata.uid === pod.metadata.uid) this.evict(live, true);
     }
   }
 }

@@ -12,6 +12,8 @@
 //   pods_pending            pods in the API without spec.nodeName and without deletionTimestamp
 //   pods_running            pods in the API with status.phase Running
 //   pods_total              pods in the API
+//   pods_running_truth      pods whose containers really run on a node (the kubelets' ground
+//                           truth; differs from pods_running during partitions and crashes)
 //   cpu_allocated_ratio     Σ cpu requests of non-terminal pods bound to existing nodes over Σ cpu
 //                           allocatable of nodes in the API (0 when there is none); 6 decimals
 //   memory_allocated_ratio  the same for memory
@@ -21,6 +23,7 @@
 //   available_replicas      per Deployment: status.availableReplicas
 //   updated_replicas        per Deployment: status.updatedReplicas
 //   total_replicas          per Deployment: status.replicas
+//   daemonset_desired, daemonset_available, daemonset_updated   per DaemonSet (daemonset-metrics.ts)
 //
 // Summary metrics: see SUMMARY_METRICS below.
 
@@ -28,15 +31,18 @@ import { quantileSorted } from 'simple-statistics';
 import { controllerRef } from '../api/pod.js';
 import { resourceAmount } from '../api/quantity.js';
 import { podRequests } from '../api/resources.js';
-import type { Deployment, Node, Pod, ResourceList } from '../api/types.js';
+import type { DaemonSet, Deployment, Node, Pod, ResourceList } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { Store } from '../store/store.js';
 import type { WatchEvent } from '../store/watch.js';
+import { DaemonSetMetrics } from './daemonset-metrics.js';
+import { GroundTruthMetrics } from './ground-truth-metrics.js';
 
 export const SERIES_METRICS = [
   'pods_pending',
   'pods_running',
   'pods_total',
+  'pods_running_truth',
   'cpu_allocated_ratio',
   'memory_allocated_ratio',
   'nodes_ready',
@@ -72,6 +78,15 @@ export const SUMMARY_METRICS: Readonly<Record<string, string>> = {
     'per Deployment "namespace/name": desired (spec.replicas at the end), minAvailableDuringRollouts ' +
     '(lowest availableReplicas during any rollout; null without rollouts), minAvailableAfterReady ' +
     '(lowest availableReplicas after first reaching desired; null if never reached), rollouts',
+  identity_violations:
+    'episodes in which two pods of one namespace/name ran at once on the ground truth (a StatefulSet ' +
+    'identity broken, e.g. by forceDelete during a partition); 0 unless something force-deleted',
+  identity_violation_seconds: 'total length of those episodes, seconds',
+  identity_violation_pods: 'the namespace/name of every pod involved, sorted',
+  daemonsets:
+    'per DaemonSet "namespace/name": desired, available and updated at the end (status), ' +
+    'coverageGapNodeSeconds (integral of desired - available over the run, node-seconds), ' +
+    'minAvailableAfterCovered (lowest available after first covering every desired node; null if never)',
 };
 
 export interface CollectorOptions {
@@ -204,6 +219,10 @@ export class MetricsCollector {
   private readonly pods = new Map<string, PodRecord>();
   private readonly nodes = new Map<string, NodeRecord>();
   private readonly workloads = new Map<string, WorkloadRecord>();
+  private readonly daemonSets = new DaemonSetMetrics();
+  private readonly truth = new GroundTruthMetrics();
+  private truthSummary: ReturnType<GroundTruthMetrics['finish']> | undefined;
+  private daemonSetSummary: ReturnType<DaemonSetMetrics['finish']> = {};
   private readonly series: SeriesPoint[] = [];
   private readonly attemptsBeforeAdd = new Map<string, number>();
 
@@ -245,11 +264,22 @@ export class MetricsCollector {
     this.nextSampleT = Math.ceil(engine.now / this.intervalMs) * this.intervalMs;
     // Objects that exist before the collector does are taken in as if added now.
     const t = engine.now;
-    for (const kind of ['Node', 'Pod', 'Deployment']) {
+    for (const kind of ['Node', 'Pod', 'Deployment', 'DaemonSet']) {
       for (const obj of store.list(kind))
         this.onChange({ type: 'ADDED', object: obj, t, seq: -1, actor: '' });
     }
     store.watchAll((event) => this.onChange(event));
+  }
+
+  /** Called by the kubelets (ground truth) when a pod's containers start or stop on a node. */
+  recordContainers(
+    node: string,
+    pod: { uid: string; namespace: string; name: string },
+    running: boolean,
+  ): void {
+    const t = this.engine.now;
+    if (t !== this.lastChangeT) this.advance(t);
+    this.truth.onContainers(t, node, pod, running);
   }
 
   /** Called by the simulation for every scheduling attempt of a pod (successful or not). */
@@ -265,6 +295,8 @@ export class MetricsCollector {
     this.advance(endMs + 1);
     if (this.lastSampleT !== endMs && endMs > this.lastSampleT) this.sample(endMs);
     this.closeOpenRollouts(endMs);
+    this.daemonSetSummary = this.daemonSets.finish(endMs);
+    this.truthSummary = this.truth.finish(endMs);
     this.result = this.buildResult();
     return this.result;
   }
@@ -282,6 +314,9 @@ export class MetricsCollector {
         break;
       case 'Deployment':
         this.onDeployment(event as WatchEvent<Deployment>);
+        break;
+      case 'DaemonSet':
+        this.daemonSets.onChange(event as WatchEvent<DaemonSet>);
         break;
     }
   }
@@ -634,6 +669,7 @@ export class MetricsCollector {
     s.push({ t, metric: 'pods_pending', key: '', value: this.podsPending });
     s.push({ t, metric: 'pods_running', key: '', value: this.podsRunning });
     s.push({ t, metric: 'pods_total', key: '', value: this.podsTotal });
+    s.push({ t, metric: 'pods_running_truth', key: '', value: this.truth.runningPods });
     s.push({ t, metric: 'cpu_allocated_ratio', key: '', value: this.cpuRatio() });
     s.push({ t, metric: 'memory_allocated_ratio', key: '', value: this.memoryRatio() });
     s.push({ t, metric: 'nodes_ready', key: '', value: this.nodesReady });
@@ -645,6 +681,7 @@ export class MetricsCollector {
       s.push({ t, metric: 'updated_replicas', key: w.key, value: w.updated });
       s.push({ t, metric: 'total_replicas', key: w.key, value: w.total });
     }
+    this.daemonSets.sample((metric, key, value) => s.push({ t, metric, key, value }));
     this.lastSampleT = t;
   }
 
@@ -718,7 +755,9 @@ export class MetricsCollector {
       memory_allocated_ratio_peak: this.peakMemoryRatio,
       nodes_at_end: this.nodesTotal,
       nodes_ready_at_end: this.nodesReady,
+      ...this.truthSummary!,
       workloads,
+      daemonsets: this.daemonSetSummary,
     };
     return { summary, timeseries: this.series, pods, rollouts };
   }

@@ -2,12 +2,17 @@
 // kubelets, metrics and the timeline, then runs it to spec.durationMs. This is the library entry
 // point that the CLI, tests and notebooks share.
 
-import type { KubeObject, Node, Pod } from '../api/types.js';
+import type { KubeObject, Node, PersistentVolumeClaim, Pod } from '../api/types.js';
 import { type Controller, InformerFactory, makeControllerContext } from '../controllers/context.js';
+import { DaemonSetController } from '../controllers/daemonset.js';
 import { DeploymentController } from '../controllers/deployment.js';
+import { DisruptionController } from '../controllers/disruption.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
+import { PersistentVolumeController } from '../controllers/persistent-volume.js';
+import { PodGarbageCollector } from '../controllers/pod-gc.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
+import { StatefulSetController } from '../controllers/statefulset.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { Engine } from '../engine/engine.js';
 import { MetricsCollector, type MetricsResult } from '../metrics/collector.js';
@@ -105,15 +110,22 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     engine,
     store,
     pods: informers.get<Pod>('Pod', delay),
+    claims: informers.get<PersistentVolumeClaim>('PersistentVolumeClaim', delay),
     leases,
     timing: spec.kubelet,
     images: spec.images,
+    onContainers: (node, pod, running) => metrics.recordContainers(node, pod, running),
   });
   const ctx = (actor: string) => makeControllerContext(store, engine, informers, actor, delay);
   const controllers: Controller[] = [
     new ReplicaSetController(ctx('replicaset-controller')),
     new DeploymentController(ctx('deployment-controller')),
+    new DaemonSetController(ctx('daemonset-controller')),
+    new StatefulSetController(ctx('statefulset-controller')),
     new GarbageCollector(ctx('garbage-collector')),
+    new PodGarbageCollector(ctx('pod-garbage-collector')),
+    new DisruptionController(ctx('disruption-controller')),
+    new PersistentVolumeController(ctx('persistentvolume-binder-controller')),
     new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
     new TaintEvictionController(ctx('taint-eviction-controller')),
   ];
@@ -189,6 +201,16 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     recoverNode: (name) => {
       if (!nodeAgents.has(name)) return false;
       nodeAgents.recover(name);
+      return true;
+    },
+    partitionNode: (name) => {
+      if (!nodeAgents.has(name)) return false;
+      nodeAgents.partition(name);
+      return true;
+    },
+    healNode: (name) => {
+      if (!nodeAgents.has(name)) return false;
+      nodeAgents.heal(name);
       return true;
     },
     removeNode: (name) => {

@@ -2,6 +2,7 @@
 // the invariant checks can tell a controller's action from a user's or a fault's.
 
 import type { KubeObject, Pod } from '../api/types.js';
+import { type EvictionOptions, evictPod } from './eviction.js';
 import type { DeleteOptions, Store } from './store.js';
 
 export class Client {
@@ -29,6 +30,11 @@ export class Client {
     options?: DeleteOptions,
   ): KubeObject | undefined {
     return this.store.delete(kind, namespace, name, this.actor, options);
+  }
+
+  /** POST pods/{name}/eviction: a delete that honours the pod's PodDisruptionBudget (eviction.ts). */
+  evict(namespace: string, name: string, options?: EvictionOptions): void {
+    evictPod(this.store, namespace, name, this.actor, options);
   }
 
   bind(pod: Pod, nodeName: string): Pod {

@@ -24,6 +24,8 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   /** Reject the delete if the stored object has another uid (it was replaced meanwhile). */
   uid?: string;
+  /** Reject the delete if the stored object changed since this resourceVersion. */
+  resourceVersion?: string;
 }
 
 // Kinds whose metadata.generation tracks spec changes (controllers compare observedGeneration).
@@ -188,6 +190,11 @@ export class Store {
   }
 
   /** Sets spec.nodeName and the PodScheduled condition, as POST pods/binding does. */
+  /** The API server's clock (simulated ms). */
+  get now(): number {
+    return this.clock.now;
+  }
+
   bind(namespace: string, name: string, uid: string, nodeName: string, actor: string): Pod {
     const current = this.get<Pod>('Pod', namespace, name);
     if (current === undefined || current.metadata.uid !== uid) {
@@ -229,6 +236,12 @@ export class Store {
     if (current === undefined) throw new ApiError('NotFound', `${kind} "${key}" not found`);
     if (options.uid !== undefined && current.metadata.uid !== options.uid) {
       throw new ApiError('Conflict', `${kind} "${key}": uid precondition failed`);
+    }
+    if (
+      options.resourceVersion !== undefined &&
+      current.metadata.resourceVersion !== options.resourceVersion
+    ) {
+      throw new ApiError('Conflict', `${kind} "${key}": resourceVersion precondition failed`);
     }
     const grace = kind === 'Pod' ? this.podGracePeriod(current as Pod, options) : 0;
     const finalizers = current.metadata.finalizers?.length ?? 0;

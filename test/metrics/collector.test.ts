@@ -155,6 +155,7 @@ describe('MetricsCollector cluster series', () => {
       pods_pending: 3,
       pods_running: 0,
       pods_total: 3,
+      pods_running_truth: 0,
       cpu_allocated_ratio: 0,
       memory_allocated_ratio: 0,
     });
@@ -163,6 +164,7 @@ describe('MetricsCollector cluster series', () => {
       pods_pending: 1,
       pods_running: 0,
       pods_total: 3,
+      pods_running_truth: 0,
       cpu_allocated_ratio: 0.5,
       memory_allocated_ratio: 0.25,
     });
@@ -172,6 +174,7 @@ describe('MetricsCollector cluster series', () => {
       pods_pending: 0,
       pods_running: 1,
       pods_total: 3,
+      pods_running_truth: 0,
       cpu_allocated_ratio: 0.136364, // 1500m / 11000m
       memory_allocated_ratio: 0.105263, // 2Gi / 19Gi
     });
@@ -181,6 +184,7 @@ describe('MetricsCollector cluster series', () => {
       pods_pending: 0,
       pods_running: 1,
       pods_total: 3,
+      pods_running_truth: 0,
       cpu_allocated_ratio: 0,
       memory_allocated_ratio: 0,
     });
@@ -190,6 +194,34 @@ describe('MetricsCollector cluster series', () => {
       memory_allocated_ratio_peak: 0.25,
       nodes_at_end: 2,
       nodes_ready_at_end: 1,
+    });
+  });
+
+  it('follows the ground truth next to the API: running copies and identity violations', () => {
+    const { engine, store } = setup();
+    const metrics = new MetricsCollector(engine, store, { intervalMs: 1000 });
+    const web0 = (uid: string) => ({ uid, namespace: 'default', name: 'web-0' });
+    metrics.recordContainers('n1', web0('u1'), true);
+    at(engine, 1500);
+    // A second web-0 starts on n2 while the first still runs on a partitioned n1.
+    metrics.recordContainers('n2', web0('u2'), true);
+    at(engine, 4000);
+    metrics.recordContainers('n1', web0('u1'), false);
+    at(engine, 5000);
+    const { timeseries, summary } = metrics.finish(5000);
+    const truth = timeseries.filter((p) => p.metric === 'pods_running_truth').map((p) => [p.t, p.value]);
+    expect(truth).toEqual([
+      [0, 1],
+      [1000, 1],
+      [2000, 2],
+      [3000, 2],
+      [4000, 1],
+      [5000, 1],
+    ]);
+    expect(summary).toMatchObject({
+      identity_violations: 1,
+      identity_violation_seconds: 2.5,
+      identity_violation_pods: ['default/web-0'],
     });
   });
 

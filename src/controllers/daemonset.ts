@@ -1,0 +1,474 @@
+// The DaemonSet controller (upstream pkg/controller/daemon): one daemon pod on every node that
+// should run it (daemonset-util.ts nodeShouldRunDaemonPod), none elsewhere. Each sync:
+//   manage   — per node (podsShouldBeOnNode): create the missing pod; delete failed pods (with a
+//              per-node exponential back-off, 1 s doubling to 15 min) and succeeded ones; keep
+//              only the oldest running pod (with maxSurge: the oldest old and oldest new one);
+//              delete every pod on a node that should no longer run one; delete unscheduled pods
+//              pinned to nodes that no longer exist;
+//   update   — RollingUpdate (rollingUpdateStep: maxUnavailable / maxSurge, both rounded up) or
+//              OnDelete (new template only for pods someone else deletes);
+//   status   — desired/current/misscheduled/ready/available/updated counts.
+// Creations and deletions are recorded as expectations (as the ReplicaSet controller does) so a
+// lagging informer never makes it act twice; at most 250 per sync (BurstReplicas), creations in
+// slow-start batches. Daemon pods are scheduled by the default scheduler, pinned to their node by
+// required node affinity on metadata.name, and tolerate the not-ready/unreachable/pressure/
+// unschedulable taints. A node added, removed or relabelled/retainted so its verdict changes
+// enqueues the DaemonSets concerned. Pods on deleted nodes are the pod GC's to remove.
+
+import type { LabelMatcher } from '../api/labels.js';
+import {
+  controllerRef,
+  getPodCondition,
+  isPodAvailable,
+  isPodReady,
+  isPodTerminal,
+  ownerReferenceTo,
+} from '../api/pod.js';
+import type { DaemonSet, Node, OwnerReference, Pod } from '../api/types.js';
+import { isNotFound } from '../store/errors.js';
+import { controllerOwnerUid, type Informer } from '../store/informer.js';
+import type { WatchEvent } from '../store/watch.js';
+import type { Controller, ControllerContext } from './context.js';
+import {
+  allowsSurge,
+  compareDaemonPods,
+  type DaemonSetStatus,
+  daemonSetHash,
+  daemonSetStatus,
+  isPodUpdated,
+  type NodePods,
+  newDaemonPod,
+  nodeShouldRunDaemonPod,
+  nodeVerdictChanged,
+  rollingUpdateStep,
+  targetNodeName,
+  updateStrategy,
+} from './daemonset-util.js';
+import {
+  CONTROLLER_UID_INDEX,
+  cachedSelectorMatcher,
+  NAMESPACE_INDEX,
+  namespaceOf,
+  ORPHAN_NAMESPACE_INDEX,
+  objectKey,
+  orphanNamespace,
+  retryApiErrors,
+  splitKey,
+} from './keys.js';
+import { ControllerExpectations, slowStartBatch } from './replicaset.js';
+import { WorkQueue } from './work-queue.js';
+
+/** BurstReplicas of the DaemonSet controller. */
+export const DAEMONSET_BURST_REPLICAS = 250;
+/** failedPodsBackoff: flowcontrol.NewBackOff(1s, 15min). */
+const FAILED_POD_BACKOFF_INITIAL_MS = 1_000;
+const FAILED_POD_BACKOFF_MAX_MS = 15 * 60 * 1000;
+
+/** client-go flowcontrol.Backoff, keyed per DaemonSet and node. */
+class Backoff {
+  private readonly entries = new Map<string, { delay: number; lastUpdate: number }>();
+
+  /** IsInBackOffSinceUpdate */
+  inBackoff(key: string, now: number): boolean {
+    const e = this.entries.get(key);
+    return e !== undefined && now - e.lastUpdate < e.delay;
+  }
+
+  get(key: string): number {
+    return this.entries.get(key)?.delay ?? 0;
+  }
+
+  /** Next: start at the initial delay (or again after 2× max of quiet), else double up to max. */
+  next(key: string, now: number): void {
+    const e = this.entries.get(key);
+    if (e === undefined || now - e.lastUpdate > 2 * FAILED_POD_BACKOFF_MAX_MS) {
+      this.entries.set(key, { delay: FAILED_POD_BACKOFF_INITIAL_MS, lastUpdate: now });
+      return;
+    }
+    e.delay = Math.min(e.delay * 2, FAILED_POD_BACKOFF_MAX_MS);
+    e.lastUpdate = now;
+  }
+}
+
+function byName(a: { metadata: { name: string } }, b: { metadata: { name: string } }): number {
+  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
+
+export class DaemonSetController implements Controller {
+  readonly name = 'daemonset-controller';
+  readonly expectations: ControllerExpectations;
+  private readonly queue: WorkQueue;
+  private readonly dsInformer: Informer<DaemonSet>;
+  private readonly podInformer: Informer<Pod>;
+  private readonly nodeInformer: Informer<Node>;
+  private readonly matchers = new WeakMap<object, LabelMatcher>();
+  private readonly failedPodsBackoff = new Backoff();
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly burstReplicas = DAEMONSET_BURST_REPLICAS,
+  ) {
+    this.expectations = new ControllerExpectations(ctx.engine);
+    this.queue = new WorkQueue(ctx.engine, (key) => this.reconcile(key), retryApiErrors);
+    this.dsInformer = ctx.informer<DaemonSet>('DaemonSet');
+    this.podInformer = ctx.informer<Pod>('Pod');
+    this.nodeInformer = ctx.informer<Node>('Node');
+    this.podInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
+    this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
+    this.dsInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
+  }
+
+  start(): void {
+    this.dsInformer.onEvent((e) => this.onDaemonSet(e));
+    this.podInformer.onEvent((e) => this.onPod(e));
+    this.nodeInformer.onEvent((e) => this.onNode(e));
+    for (const ds of this.dsInformer.list()) this.queue.add(objectKey(ds));
+  }
+
+  // -------------------------------------------------------------- event handlers
+
+  private onDaemonSet(event: WatchEvent<DaemonSet>): void {
+    const key = objectKey(event.object);
+    if (event.type === 'DELETED') this.expectations.delete(key);
+    this.queue.add(key);
+  }
+
+  private onNode(event: WatchEvent<Node>): void {
+    const node = event.object;
+    const old = event.oldObject;
+    for (const ds of this.dsInformer.list()) {
+      const cur = nodeShouldRunDaemonPod(node, ds);
+      if (event.type === 'ADDED') {
+        if (cur.shouldRun) this.queue.add(objectKey(ds));
+      } else if (event.type === 'DELETED') {
+        // The status counts change; the pods themselves are the pod GC's.
+        if (cur.shouldRun || cur.shouldContinueRunning) this.queue.add(objectKey(ds));
+      } else {
+        // updateNode: only a change of verdict (labels, taints) matters, not resources or status.
+        if (old === undefined || nodeVerdictChanged(old, node, ds)) this.queue.add(objectKey(ds));
+      }
+    }
+  }
+
+  private onPod(event: WatchEvent<Pod>): void {
+    const pod = event.object;
+    const ref = controllerRef(pod);
+    if (event.type === 'DELETED') {
+      const ds = ref === undefined ? undefined : this.resolveControllerRef(pod.metadata.namespace, ref);
+      if (ds === undefined) return;
+      const key = objectKey(ds);
+      this.expectations.deletionObserved(key, objectKey(pod));
+      this.queue.add(key);
+      return;
+    }
+    if (event.type === 'ADDED') {
+      if (ref !== undefined) {
+        const ds = this.resolveControllerRef(pod.metadata.namespace, ref);
+        if (ds === undefined) return;
+        const key = objectKey(ds);
+        if (pod.metadata.deletionTimestamp !== undefined)
+          this.expectations.deletionObserved(key, objectKey(pod));
+        else this.expectations.creationObserved(key);
+        this.queue.add(key);
+        return;
+      }
+      for (const ds of this.podDaemonSets(pod)) this.queue.add(objectKey(ds));
+      return;
+    }
+    const old = event.oldObject;
+    const oldRef = old === undefined ? undefined : controllerRef(old);
+    if (oldRef !== undefined && oldRef.uid !== ref?.uid) {
+      const ds = this.resolveControllerRef(pod.metadata.namespace, oldRef);
+      if (ds !== undefined) this.queue.add(objectKey(ds));
+    }
+    if (ref === undefined) {
+      for (const ds of this.podDaemonSets(pod)) this.queue.add(objectKey(ds));
+      return;
+    }
+    const ds = this.resolveControllerRef(pod.metadata.namespace, ref);
+    if (ds === undefined) return;
+    const key = objectKey(ds);
+    if (pod.metadata.deletionTimestamp !== undefined && old?.metadata.deletionTimestamp === undefined)
+      this.expectations.deletionObserved(key, objectKey(pod));
+    this.queue.add(key);
+    // A pod that just became ready turns available minReadySeconds later.
+    const minReady = ds.spec.minReadySeconds ?? 0;
+    if (minReady > 0 && old !== undefined && !isPodReady(old) && isPodReady(pod))
+      this.queue.addAfter(key, minReady * 1000 + 1);
+  }
+
+  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): DaemonSet | undefined {
+    if (ref.kind !== 'DaemonSet') return undefined;
+    const ds = this.dsInformer.get(namespace, ref.name);
+    return ds !== undefined && ds.metadata.uid === ref.uid ? ds : undefined;
+  }
+
+  /** DaemonSets of the pod's namespace whose selector matches it (for orphans). */
+  private podDaemonSets(pod: Pod): DaemonSet[] {
+    const out: DaemonSet[] = [];
+    for (const ds of this.dsInformer.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')) {
+      if (this.matcher(ds)(pod.metadata.labels)) out.push(ds);
+    }
+    return out;
+  }
+
+  private matcher(ds: DaemonSet): LabelMatcher {
+    return cachedSelectorMatcher(this.matchers, ds.spec.selector);
+  }
+
+  // -------------------------------------------------------------- reconcile
+
+  reconcile(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const ds = this.dsInformer.get(namespace, name);
+    if (ds === undefined) {
+      this.expectations.delete(key);
+      return;
+    }
+    const nodes = [...this.nodeInformer.list()].sort(byName);
+    const hash = daemonSetHash(ds);
+    if (ds.metadata.deletionTimestamp !== undefined) {
+      this.updateStatus(ds, nodes, hash);
+      return;
+    }
+    if (!this.expectations.satisfied(key)) {
+      this.updateStatus(ds, nodes, hash);
+      return;
+    }
+    let error: unknown;
+    try {
+      this.manage(ds, nodes, hash, key);
+      if (this.expectations.satisfied(key) && updateStrategy(ds).type === 'RollingUpdate') {
+        this.rollingUpdate(ds, nodes, hash, key);
+      }
+    } catch (e) {
+      error = e;
+    }
+    this.updateStatus(ds, nodes, hash);
+    if (error !== undefined) throw error;
+  }
+
+  /** getNodesToDaemonPods: claimed pods by target node, deleted terminal pods left out. */
+  private nodeToDaemonPods(ds: DaemonSet): Map<string, Pod[]> {
+    const out = new Map<string, Pod[]>();
+    for (const pod of this.claimPods(ds)) {
+      if (isPodTerminal(pod) && pod.metadata.deletionTimestamp !== undefined) continue;
+      const node = targetNodeName(pod);
+      if (node === undefined) continue;
+      let list = out.get(node);
+      if (list === undefined) {
+        list = [];
+        out.set(node, list);
+      }
+      list.push(pod);
+    }
+    return out;
+  }
+
+  /** ClaimPods: owned pods still matching, orphans matching the selector adopted, others released. */
+  private claimPods(ds: DaemonSet): Pod[] {
+    const match = this.matcher(ds);
+    const claimed: Pod[] = [];
+    for (const pod of this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')) {
+      if (match(pod.metadata.labels)) claimed.push(pod);
+      else this.releasePod(pod, ds);
+    }
+    for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, ds.metadata.namespace ?? '')) {
+      if (pod.metadata.deletionTimestamp !== undefined || !match(pod.metadata.labels)) continue;
+      try {
+        const refs = [...(pod.metadata.ownerReferences ?? []), ownerReferenceTo(ds)];
+        claimed.push(
+          this.ctx.client.update<Pod>({ ...pod, metadata: { ...pod.metadata, ownerReferences: refs } }),
+        );
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    return claimed;
+  }
+
+  private releasePod(pod: Pod, ds: DaemonSet): void {
+    const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== ds.metadata.uid);
+    const metadata = { ...pod.metadata };
+    if (refs.length > 0) metadata.ownerReferences = refs;
+    else delete metadata.ownerReferences;
+    try {
+      this.ctx.client.update<Pod>({ ...pod, metadata });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  /** manage + podsShouldBeOnNode. */
+  private manage(ds: DaemonSet, nodes: readonly Node[], hash: string, key: string): void {
+    const byNode = this.nodeToDaemonPods(ds);
+    const now = this.ctx.engine.now;
+    const surge = allowsSurge(ds);
+    const nodesNeeding: string[] = [];
+    const toDelete: Pod[] = [];
+    for (const node of nodes) {
+      const name = node.metadata.name;
+      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);
+      const pods = byNode.get(name);
+      if (shouldRun && pods === undefined) {
+        nodesNeeding.push(name);
+      } else if (shouldContinueRunning) {
+        const running: Pod[] = [];
+        for (const pod of pods ?? []) {
+          if (pod.metadata.deletionTimestamp !== undefined) continue;
+          const phase = pod.status?.phase;
+          if (phase === 'Failed') {
+            // The kubelet keeps rejecting the pod: back off instead of hot-looping on it.
+            const backoffKey = `${key}/${name}`;
+            if (this.failedPodsBackoff.inBackoff(backoffKey, now)) {
+              this.queue.addAfter(key, this.failedPodsBackoff.get(backoffKey));
+              continue;
+            }
+            this.failedPodsBackoff.next(backoffKey, now);
+            toDelete.push(pod);
+          } else if (phase === 'Succeeded') {
+            toDelete.push(pod);
+          } else {
+            running.push(pod);
+          }
+        }
+        if (running.length <= 1) continue;
+        running.sort(compareDaemonPods);
+        if (!surge) {
+          toDelete.push(...running.slice(1));
+          continue;
+        }
+        let oldestNew = false;
+        let oldestOld = false;
+        for (const pod of running) {
+          if (isPodUpdated(pod, hash, ds.metadata.generation)) {
+            if (!oldestNew) {
+              oldestNew = true;
+              continue;
+            }
+          } else if (!oldestOld) {
+            oldestOld = true;
+            continue;
+          }
+          toDelete.push(pod);
+        }
+      } else if (pods !== undefined) {
+        for (const pod of pods) if (pod.metadata.deletionTimestamp === undefined) toDelete.push(pod);
+      }
+    }
+    // getUnscheduledPodsWithoutNode: pinned to a node that is gone, never scheduled: nobody else
+    // will remove them (the pod GC only collects pods bound to missing nodes).
+    const existing = new Set(nodes.map((n) => n.metadata.name));
+    for (const [node, pods] of byNode) {
+      if (existing.has(node)) continue;
+      for (const pod of pods)
+        if (!pod.spec.nodeName && pod.metadata.deletionTimestamp === undefined) toDelete.push(pod);
+    }
+    this.syncNodes(ds, toDelete, nodesNeeding, hash, key);
+  }
+
+  /** rollingUpdate: the step from daemonset-util, applied. */
+  private rollingUpdate(ds: DaemonSet, nodes: readonly Node[], hash: string, key: string): void {
+    const byNode = this.nodeToDaemonPods(ds);
+    const considered: NodePods[] = [];
+    const seen = new Set<string>();
+    for (const node of nodes) {
+      const name = node.metadata.name;
+      seen.add(name);
+      const { shouldRun } = nodeShouldRunDaemonPod(node, ds);
+      const pods = byNode.get(name);
+      if (pods !== undefined || shouldRun) considered.push({ node: name, shouldRun, pods: pods ?? [] });
+    }
+    for (const [name, pods] of [...byNode].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      if (!seen.has(name)) considered.push({ node: name, shouldRun: false, pods });
+    }
+    const { podsToDelete, nodesToCreate } = rollingUpdateStep(ds, considered, hash, this.ctx.engine.now);
+    this.syncNodes(ds, podsToDelete, nodesToCreate, hash, key);
+  }
+
+  /** syncNodes: deletions, then creations in slow-start batches, at most burstReplicas each. */
+  private syncNodes(
+    ds: DaemonSet,
+    podsToDelete: readonly Pod[],
+    nodesNeeding: readonly string[],
+    hash: string,
+    key: string,
+  ): void {
+    const creates = nodesNeeding.slice(0, this.burstReplicas);
+    const deletes = podsToDelete.slice(0, this.burstReplicas);
+    if (creates.length === 0 && deletes.length === 0) return;
+    this.expectations.setExpectations(key, creates.length, deletes.map(objectKey));
+    let firstError: unknown;
+    for (const pod of deletes) {
+      try {
+        this.ctx.client.delete('Pod', pod.metadata.namespace, pod.metadata.name, { uid: pod.metadata.uid! });
+      } catch (e) {
+        this.expectations.deletionObserved(key, objectKey(pod));
+        if (!isNotFound(e) && firstError === undefined) firstError = e;
+      }
+    }
+    let next = 0;
+    const { successes, error } = slowStartBatch(creates.length, 1, () => {
+      this.ctx.client.create<Pod>(newDaemonPod(ds, creates[next++]!, hash));
+    });
+    for (let i = successes; i < creates.length; i++) this.expectations.creationObserved(key);
+    if (firstError === undefined && error !== undefined) firstError = error;
+    if (firstError !== undefined) throw firstError;
+  }
+
+  private updateStatus(ds: DaemonSet, nodes: readonly Node[], hash: string): void {
+    const byNode = this.nodeToDaemonPodsReadOnly(ds);
+    const considered: NodePods[] = nodes.map((node) => ({
+      node: node.metadata.name,
+      shouldRun: nodeShouldRunDaemonPod(node, ds).shouldRun,
+      pods: byNode.get(node.metadata.name) ?? [],
+    }));
+    const now = this.ctx.engine.now;
+    const status = daemonSetStatus(ds, considered, hash, now);
+    if (!sameStatus(ds.status as Partial<DaemonSetStatus> | undefined, status)) {
+      try {
+        this.ctx.client.updateStatus<DaemonSet>({ ...ds, status: { ...ds.status, ...status } });
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    // Wake up when the next ready pod turns available.
+    const minReady = ds.spec.minReadySeconds ?? 0;
+    if (minReady > 0 && status.numberReady !== status.numberAvailable) {
+      let wake = Number.POSITIVE_INFINITY;
+      for (const pods of byNode.values()) {
+        for (const pod of pods) {
+          if (!isPodReady(pod) || isPodAvailable(pod, minReady, now)) continue;
+          const since = getPodCondition(pod, 'Ready')?.lastTransitionTime ?? now;
+          wake = Math.min(wake, since + minReady * 1000 + 1 - now);
+        }
+      }
+      if (Number.isFinite(wake)) this.queue.addAfter(objectKey(ds), Math.max(1, wake));
+    }
+  }
+
+  /** nodeToDaemonPods without adoption writes (status only reads). */
+  private nodeToDaemonPodsReadOnly(ds: DaemonSet): Map<string, Pod[]> {
+    const match = this.matcher(ds);
+    const out = new Map<string, Pod[]>();
+    for (const pod of this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')) {
+      if (!match(pod.metadata.labels)) continue;
+      if (isPodTerminal(pod) && pod.metadata.deletionTimestamp !== undefined) continue;
+      const node = targetNodeName(pod);
+      if (node === undefined) continue;
+      let list = out.get(node);
+      if (list === undefined) {
+        list = [];
+        out.set(node, list);
+      }
+      list.push(pod);
+    }
+    return out;
+  }
+}
+
+function sameStatus(old: Partial<DaemonSetStatus> | undefined, cur: DaemonSetStatus): boolean {
+  if (old === undefined) return false;
+  for (const k of Object.keys(cur) as (keyof DaemonSetStatus)[]) if (old[k] !== cur[k]) return false;
+  return true;
+}
