@@ -3,6 +3,8 @@
 import pc from 'picocolors';
 import { formatDuration } from '../api/duration.js';
 import type { WorkloadSummary } from '../metrics/collector.js';
+import type { DaemonSetSummary } from '../metrics/daemonset-metrics.js';
+import type { DrainRecord } from '../sim/drain.js';
 import type { RunSummary, SimulationResult } from '../sim/simulation.js';
 
 function ms(v: unknown): string {
@@ -50,6 +52,27 @@ export function formatRunSummary(result: SimulationResult, wallMs: number | null
         `  rollout at ${ms(r.startMs)} ${took}; min available ${r.minAvailable}/${r.desired}, max pods ${r.maxTotal}`,
       );
     }
+  }
+  const daemonsets = (m.daemonsets ?? {}) as Record<string, DaemonSetSummary>;
+  for (const [name, d] of Object.entries(daemonsets)) {
+    lines.push(
+      `daemonset ${name}: ${d.available}/${d.desired} available, ${d.updated} updated; coverage gap ${num(d.coverageGapNodeSeconds)} node-seconds`,
+    );
+  }
+  for (const d of (m.drains ?? []) as DrainRecord[]) {
+    const refused = d.refusals > 0 ? `, ${d.refusals} evictions refused by a PodDisruptionBudget` : '';
+    const how =
+      d.outcome === 'complete'
+        ? `took ${ms(d.durationMs)}`
+        : pc.yellow(d.outcome + (d.message !== undefined ? `: ${d.message}` : ''));
+    lines.push(`drain ${d.node} at ${ms(d.startMs)} ${how}; ${d.evicted} evicted${refused}`);
+  }
+  if (typeof m.identity_violations === 'number' && m.identity_violations > 0) {
+    lines.push(
+      pc.yellow(
+        `identity violations: ${m.identity_violations} (${num(m.identity_violation_seconds)} s; ${(m.identity_violation_pods as string[]).join(', ')})`,
+      ),
+    );
   }
   for (const w of result.warnings) {
     const at = w.source ? `${w.source.file}:${w.source.line}:${w.source.col}: ` : '';

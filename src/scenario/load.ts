@@ -24,6 +24,7 @@ import { checkSchedulerConfiguration } from '../scheduler/check-config.js';
 import { isPresetName, PRESET_NAMES } from '../scheduler/config/presets.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
+import type { DrainOptions } from '../sim/drain.js';
 import {
   DEFAULT_KUBELET_TIMING,
   DEFAULT_METRICS_CONFIG,
@@ -613,8 +614,18 @@ class Loader {
         case 'recoverNode':
         case 'partitionNode':
         case 'healNode':
+        case 'uncordon':
           push({ at, source, action: item.action, node: item.node });
           break;
+        case 'drain': {
+          const options: DrainOptions = {};
+          if (item.force !== undefined) options.force = item.force;
+          if (item.deleteEmptyDirData !== undefined) options.deleteEmptyDirData = item.deleteEmptyDirData;
+          if (item.timeout !== undefined) options.timeoutMs = parseDuration(item.timeout);
+          if (item.gracePeriod !== undefined) options.gracePeriodSeconds = item.gracePeriod;
+          push({ at, source, action: 'drain', node: item.node, options });
+          break;
+        }
         case 'addNodes': {
           if (!pools.some((p) => p.name === item.pool)) {
             const known = pools.map((p) => p.name);
@@ -688,7 +699,7 @@ class Loader {
   }
 }
 
-/** failNode, recoverNode, partitionNode, healNode: the actions that name a node. */
+/** failNode, recoverNode, partitionNode, healNode, drain, uncordon: the actions that name a node. */
 function isNodeAction(action: TimelineAction): action is Extract<TimelineAction, { node: string }> {
   return 'node' in action;
 }

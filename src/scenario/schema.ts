@@ -180,6 +180,8 @@ export const ACTION_NAMES = [
   'apply',
   'delete',
   'forceDelete',
+  'drain',
+  'uncordon',
 ] as const;
 
 function targetFor(action: string) {
@@ -238,6 +240,27 @@ export const TimelineItemSchema = z.discriminatedUnion('action', [
     target: targetFor('forceDelete'),
     namespace: Namespace,
   }),
+  z.strictObject({
+    at: At,
+    action: z.literal('drain'),
+    node: Name,
+    force: z
+      .boolean()
+      .optional()
+      .meta({ description: 'kubectl drain --force: also evict pods without a controller' }),
+    deleteEmptyDirData: z
+      .boolean()
+      .optional()
+      .meta({ description: 'kubectl drain --delete-emptydir-data; default true' }),
+    timeout: DurationSchema.optional().meta({
+      description: 'give up after this long; default: wait forever',
+    }),
+    gracePeriod: NonNegativeInt.optional().meta({
+      description:
+        "seconds each evicted pod gets to stop; default: the pod's own terminationGracePeriodSeconds",
+    }),
+  }),
+  z.strictObject({ at: At, action: z.literal('uncordon'), node: Name }),
 ]);
 
 export type TimelineItem = z.infer<typeof TimelineItemSchema>;

@@ -28,6 +28,7 @@ import { Client } from '../store/client.js';
 import { NodeLeases } from '../store/leases.js';
 import { Store } from '../store/store.js';
 import { KUBESIM_VERSION } from '../version.js';
+import { Drain } from './drain.js';
 import { buildPoolNode, registeredNode } from './node-pool.js';
 import type { SimulationSpec, SourceRef } from './spec.js';
 import { scheduleTimeline } from './timeline.js';
@@ -188,6 +189,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     }
   }
 
+  const drains: Drain[] = [];
   scheduleTimeline(spec.timeline, {
     engine,
     client: admin,
@@ -211,6 +213,15 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     healNode: (name) => {
       if (!nodeAgents.has(name)) return false;
       nodeAgents.heal(name);
+      return true;
+    },
+    drainNode: (name, drainOptions) => {
+      if (store.get('Node', undefined, name) === undefined) return false;
+      const drain = new Drain(engine, admin, name, drainOptions, (node) =>
+        [...store.list<Pod>('Pod')].filter((p) => p.spec.nodeName === node),
+      );
+      drains.push(drain);
+      drain.start();
       return true;
     },
     removeNode: (name) => {
@@ -238,7 +249,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       eventCount: engine.eventsProcessed,
       storeChanges: store.changes,
       runHash: eventLog.runHash,
-      metrics: result.summary,
+      metrics: { ...result.summary, drains: drains.map((d) => d.record) },
     },
     timeseries: result.timeseries,
     pods: result.pods,

@@ -3,6 +3,7 @@
 
 import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
 import type { ImageTiming, KubeletTiming } from '../node/timing.js';
+import type { DrainOptions } from './drain.js';
 
 export { DEFAULT_KUBELET_TIMING, type ImageTiming, type KubeletTiming } from '../node/timing.js';
 
@@ -68,7 +69,11 @@ export type TimelineAction =
   | (ActionBase & { action: 'partitionNode'; node: string })
   /** A partitioned node regains contact: its kubelet resyncs with the API. */
   | (ActionBase & { action: 'healNode'; node: string })
-  | (ActionBase & { action: 'addNodes'; pool: string; count: number });
+  | (ActionBase & { action: 'addNodes'; pool: string; count: number })
+  /** kubectl drain NODE (see sim/drain.ts). */
+  | (ActionBase & { action: 'drain'; node: string; options: DrainOptions })
+  /** kubectl uncordon NODE. */
+  | (ActionBase & { action: 'uncordon'; node: string });
 
 export type TimelineActionName = TimelineAction['action'];
 

@@ -2,10 +2,11 @@
 // would run kubectl or a cloud console. An action whose target is missing at run time is skipped
 // with a warning that points at the action in the scenario file.
 
-import type { Container, KubeObject, PodSpec, PodTemplateSpec } from '../api/types.js';
+import type { Container, KubeObject, Node, PodSpec, PodTemplateSpec } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { Client } from '../store/client.js';
 import { ApiError } from '../store/errors.js';
+import type { DrainOptions } from './drain.js';
 import type { ObjectTarget, SourceRef, TimelineAction } from './spec.js';
 
 export interface TimelineEnv {
@@ -22,6 +23,8 @@ export interface TimelineEnv {
   healNode(name: string): boolean;
   /** Removes the Node object (the instance is gone). */
   removeNode(name: string): boolean;
+  /** Starts `kubectl drain` of the node; false if there is no such node. */
+  drainNode(name: string, options: DrainOptions): boolean;
   warn(message: string, source?: SourceRef): void;
 }
 
@@ -121,6 +124,21 @@ export function runAction(action: TimelineAction, env: TimelineEnv): void {
       case 'addNodes':
         env.addPoolNodes(action.pool, action.count);
         return;
+      case 'drain':
+        if (!env.drainNode(action.node, action.options)) missing(`node/${action.node}`);
+        return;
+      case 'uncordon': {
+        const node = client.get<Node>('Node', undefined, action.node);
+        if (node === undefined) {
+          missing(`node/${action.node}`);
+          return;
+        }
+        if (node.spec?.unschedulable) {
+          const { unschedulable: _, ...spec } = node.spec;
+          client.update<Node>({ ...node, spec });
+        }
+        return;
+      }
     }
   } catch (e) {
     if (e instanceof ApiError) {
