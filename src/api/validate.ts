@@ -571,6 +571,8 @@ function validateMeta(out: Out, obj: Obj, kind: string): void {
   const annotations = map(out, meta, 'annotations', ['metadata']);
   if (annotations !== undefined) mapOfStrings(out, annotations, ['metadata', 'annotations']);
   if (kind === 'Pod') out.push(...validateKubesimAnnotations(annotations, ['metadata', 'annotations']));
+  if (kind === 'StorageClass')
+    out.push(...validateKubesimAnnotations(annotations, ['metadata', 'annotations'], 'StorageClass'));
 }
 
 // ---------------------------------------------------------------- workloads
