@@ -16,18 +16,12 @@
 // enqueues the DaemonSets concerned. Pods on deleted nodes are the pod GC's to remove.
 
 import type { LabelMatcher } from '../api/labels.js';
-import {
-  controllerRef,
-  getPodCondition,
-  isPodAvailable,
-  isPodReady,
-  isPodTerminal,
-  ownerReferenceTo,
-} from '../api/pod.js';
+import { controllerRef, getPodCondition, isPodAvailable, isPodReady, isPodTerminal } from '../api/pod.js';
 import type { DaemonSet, Node, OwnerReference, Pod } from '../api/types.js';
 import { isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
+import { claimObjects } from './claim.js';
 import type { Controller, ControllerContext } from './context.js';
 import {
   allowsSurge,
@@ -268,35 +262,10 @@ export class DaemonSetController implements Controller {
   /** ClaimPods: owned pods still matching, orphans matching the selector adopted, others released. */
   private claimPods(ds: DaemonSet): Pod[] {
     const match = this.matcher(ds);
-    const claimed: Pod[] = [];
-    for (const pod of this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')) {
-      if (match(pod.metadata.labels)) claimed.push(pod);
-      else this.releasePod(pod, ds);
-    }
-    for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, ds.metadata.namespace ?? '')) {
-      if (pod.metadata.deletionTimestamp !== undefined || !match(pod.metadata.labels)) continue;
-      try {
-        const refs = [...(pod.metadata.ownerReferences ?? []), ownerReferenceTo(ds)];
-        claimed.push(
-          this.ctx.client.update<Pod>({ ...pod, metadata: { ...pod.metadata, ownerReferences: refs } }),
-        );
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
-    }
-    return claimed;
-  }
-
-  private releasePod(pod: Pod, ds: DaemonSet): void {
-    const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== ds.metadata.uid);
-    const metadata = { ...pod.metadata };
-    if (refs.length > 0) metadata.ownerReferences = refs;
-    else delete metadata.ownerReferences;
-    try {
-      this.ctx.client.update<Pod>({ ...pod, metadata });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    const candidates = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')];
+    for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, ds.metadata.namespace ?? ''))
+      candidates.push(pod);
+    return claimObjects(this.ctx.client, ds, candidates, (pod) => match(pod.metadata.labels));
   }
 
   /** manage + podsShouldBeOnNode. */

@@ -17,6 +17,7 @@ import type {
 import { isAlreadyExists, isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
+import { claimObjects } from './claim.js';
 import type { Controller, ControllerContext } from './context.js';
 import {
   calculateStatus,
@@ -236,44 +237,7 @@ export class DeploymentController implements Controller {
         candidates.push(rs);
       }
     }
-    const out: ReplicaSet[] = [];
-    let canAdopt: boolean | undefined;
-    for (const rs of candidates) {
-      const ref = controllerRef(rs);
-      if (ref !== undefined) {
-        if (ref.uid !== uid) continue;
-        if (match(rs.metadata.labels)) {
-          out.push(rs);
-        } else if (!deleting) {
-          const refs = (rs.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-          const metadata = { ...rs.metadata };
-          if (refs.length > 0) metadata.ownerReferences = refs;
-          else delete metadata.ownerReferences;
-          try {
-            this.ctx.client.update<ReplicaSet>({ ...rs, metadata });
-          } catch (e) {
-            if (!isNotFound(e)) throw e;
-          }
-        }
-        continue;
-      }
-      if (deleting || !match(rs.metadata.labels) || rs.metadata.deletionTimestamp !== undefined) continue;
-      if (rs.metadata.namespace !== d.metadata.namespace) continue;
-      if (canAdopt === undefined) {
-        const fresh = this.ctx.client.get<Deployment>('Deployment', d.metadata.namespace, d.metadata.name);
-        canAdopt =
-          fresh !== undefined && fresh.metadata.uid === uid && fresh.metadata.deletionTimestamp === undefined;
-      }
-      if (!canAdopt) continue;
-      try {
-        const refs = [...(rs.metadata.ownerReferences ?? []), ownerReferenceTo(d)];
-        out.push(
-          this.ctx.client.update<ReplicaSet>({ ...rs, metadata: { ...rs.metadata, ownerReferences: refs } }),
-        );
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
-    }
+    const out = claimObjects(this.ctx.client, d, candidates, (rs) => match(rs.metadata.labels));
     return out.sort(compareByCreation);
   }
 

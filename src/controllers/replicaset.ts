@@ -17,6 +17,7 @@ import type { OwnerReference, Pod, ReplicaSet, ReplicaSetStatus } from '../api/t
 import { isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
+import { claimObjects } from './claim.js';
 import type { Controller, ControllerContext } from './context.js';
 import {
   CONTROLLER_UID_INDEX,
@@ -467,54 +468,7 @@ export class ReplicaSetController implements Controller {
   /** ClaimPods: keep owned matching pods, release owned non-matching ones, adopt matching orphans. */
   private claimPods(rs: ReplicaSet, pods: readonly Pod[]): Pod[] {
     const match = this.matcher(rs);
-    const claimed: Pod[] = [];
-    let canAdopt: boolean | undefined;
-    for (const pod of pods) {
-      const ref = controllerRef(pod);
-      if (ref !== undefined) {
-        if (ref.uid !== rs.metadata.uid) continue;
-        if (match(pod.metadata.labels)) {
-          claimed.push(pod);
-          continue;
-        }
-        if (rs.metadata.deletionTimestamp !== undefined) continue;
-        this.releasePod(pod, rs);
-        continue;
-      }
-      if (rs.metadata.deletionTimestamp !== undefined || !match(pod.metadata.labels)) continue;
-      if (pod.metadata.deletionTimestamp !== undefined) continue;
-      if (pod.metadata.namespace !== rs.metadata.namespace) continue;
-      if (canAdopt === undefined) {
-        // RecheckDeletionTimestamp: the live object must still be this RS and not being deleted.
-        const fresh = this.ctx.client.get<ReplicaSet>('ReplicaSet', rs.metadata.namespace, rs.metadata.name);
-        canAdopt =
-          fresh !== undefined &&
-          fresh.metadata.uid === rs.metadata.uid &&
-          fresh.metadata.deletionTimestamp === undefined;
-      }
-      if (!canAdopt) continue;
-      try {
-        const refs = [...(pod.metadata.ownerReferences ?? []), ownerReferenceTo(rs)];
-        claimed.push(
-          this.ctx.client.update<Pod>({ ...pod, metadata: { ...pod.metadata, ownerReferences: refs } }),
-        );
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
-    }
-    return claimed;
-  }
-
-  private releasePod(pod: Pod, rs: ReplicaSet): void {
-    const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid);
-    const metadata = { ...pod.metadata };
-    if (refs.length > 0) metadata.ownerReferences = refs;
-    else delete metadata.ownerReferences;
-    try {
-      this.ctx.client.update<Pod>({ ...pod, metadata });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    return claimObjects(this.ctx.client, rs, pods, (pod) => match(pod.metadata.labels));
   }
 
   private manageReplicas(filtered: readonly Pod[], rs: ReplicaSet, key: string): void {

@@ -15,11 +15,12 @@
 
 import { extend } from '../api/extend.js';
 import type { LabelMatcher } from '../api/labels.js';
-import { controllerRef, getPodCondition, isPodReady, isTerminating, ownerReferenceTo } from '../api/pod.js';
+import { controllerRef, getPodCondition, isPodReady, isTerminating } from '../api/pod.js';
 import type { OwnerReference, PersistentVolumeClaim, Pod, StatefulSet } from '../api/types.js';
 import { isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
+import { claimObjects } from './claim.js';
 import type { Controller, ControllerContext } from './context.js';
 import {
   CONTROLLER_UID_INDEX,
@@ -248,60 +249,18 @@ export class StatefulSetController implements Controller {
    * the selector and carry the set's name, release the others, adopt matching orphans.
    */
   private claimPods(set: StatefulSet): Pod[] {
-    const uid = set.metadata.uid ?? '';
-    const deleting = set.metadata.deletionTimestamp !== undefined;
     const match = this.matcher(set);
-    const candidates = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, uid)];
-    if (!deleting) {
+    const candidates = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, set.metadata.uid ?? '')];
+    if (set.metadata.deletionTimestamp === undefined) {
       for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, set.metadata.namespace ?? ''))
         candidates.push(pod);
     }
-    const claimed: Pod[] = [];
-    let canAdopt: boolean | undefined;
-    for (const pod of candidates) {
-      const matches = match(pod.metadata.labels) && isMemberOf(set, pod);
-      const ref = controllerRef(pod);
-      if (ref !== undefined) {
-        if (ref.uid !== uid) continue;
-        if (matches) claimed.push(pod);
-        else if (!deleting) this.releasePod(pod, set);
-        continue;
-      }
-      if (deleting || !matches || isTerminating(pod) || pod.metadata.namespace !== set.metadata.namespace)
-        continue;
-      if (canAdopt === undefined) {
-        // RecheckDeletionTimestamp: adopt only for the live set, and not while it is being deleted.
-        const fresh = this.ctx.client.get<StatefulSet>(
-          'StatefulSet',
-          set.metadata.namespace,
-          set.metadata.name,
-        );
-        canAdopt = fresh?.metadata.uid === uid && fresh.metadata.deletionTimestamp === undefined;
-      }
-      if (!canAdopt) continue;
-      try {
-        const refs = [...(pod.metadata.ownerReferences ?? []), ownerReferenceTo(set)];
-        claimed.push(
-          this.ctx.client.update<Pod>(
-            extend(pod, { metadata: extend(pod.metadata, { ownerReferences: refs }) }),
-          ),
-        );
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
-    }
-    return claimed;
-  }
-
-  private releasePod(pod: Pod, set: StatefulSet): void {
-    const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== set.metadata.uid);
-    const metadata = extend(pod.metadata, { ownerReferences: refs });
-    if (refs.length === 0) delete metadata.ownerReferences;
-    try {
-      this.ctx.client.update<Pod>(extend(pod, { metadata }));
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    return claimObjects(
+      this.ctx.client,
+      set,
+      candidates,
+      (pod) => match(pod.metadata.labels) && isMemberOf(set, pod),
+    );
   }
 
   // -------------------------------------------------------------- the sync pass
