@@ -15,9 +15,8 @@
 // unschedulable taints. A node added, removed or relabelled/retainted so its verdict changes
 // enqueues the DaemonSets concerned. Pods on deleted nodes are the pod GC's to remove.
 
-import type { LabelMatcher } from '../api/labels.js';
 import { controllerRef, getPodCondition, isPodAvailable, isPodReady, isPodTerminal } from '../api/pod.js';
-import type { DaemonSet, Node, OwnerReference, Pod } from '../api/types.js';
+import type { DaemonSet, Node, Pod } from '../api/types.js';
 import { isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
@@ -40,10 +39,10 @@ import {
 } from './daemonset-util.js';
 import {
   CONTROLLER_UID_INDEX,
-  cachedSelectorMatcher,
   NAMESPACE_INDEX,
   namespaceOf,
   ORPHAN_NAMESPACE_INDEX,
+  OwnerLookup,
   objectKey,
   orphanNamespace,
   retryApiErrors,
@@ -95,7 +94,7 @@ export class DaemonSetController implements Controller {
   private readonly dsInformer: Informer<DaemonSet>;
   private readonly podInformer: Informer<Pod>;
   private readonly nodeInformer: Informer<Node>;
-  private readonly matchers = new WeakMap<object, LabelMatcher>();
+  private readonly owners: OwnerLookup<DaemonSet>;
   private readonly failedPodsBackoff = new Backoff();
 
   constructor(
@@ -110,6 +109,7 @@ export class DaemonSetController implements Controller {
     this.podInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
     this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
     this.dsInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
+    this.owners = new OwnerLookup(this.dsInformer, 'DaemonSet');
   }
 
   start(): void {
@@ -148,7 +148,7 @@ export class DaemonSetController implements Controller {
     const pod = event.object;
     const ref = controllerRef(pod);
     if (event.type === 'DELETED') {
-      const ds = ref === undefined ? undefined : this.resolveControllerRef(pod.metadata.namespace, ref);
+      const ds = ref === undefined ? undefined : this.owners.resolve(pod.metadata.namespace, ref);
       if (ds === undefined) return;
       const key = objectKey(ds);
       this.expectations.deletionObserved(key, objectKey(pod));
@@ -157,7 +157,7 @@ export class DaemonSetController implements Controller {
     }
     if (event.type === 'ADDED') {
       if (ref !== undefined) {
-        const ds = this.resolveControllerRef(pod.metadata.namespace, ref);
+        const ds = this.owners.resolve(pod.metadata.namespace, ref);
         if (ds === undefined) return;
         const key = objectKey(ds);
         if (pod.metadata.deletionTimestamp !== undefined)
@@ -166,20 +166,20 @@ export class DaemonSetController implements Controller {
         this.queue.add(key);
         return;
       }
-      for (const ds of this.podDaemonSets(pod)) this.queue.add(objectKey(ds));
+      for (const ds of this.owners.selecting(pod)) this.queue.add(objectKey(ds));
       return;
     }
     const old = event.oldObject;
     const oldRef = old === undefined ? undefined : controllerRef(old);
     if (oldRef !== undefined && oldRef.uid !== ref?.uid) {
-      const ds = this.resolveControllerRef(pod.metadata.namespace, oldRef);
+      const ds = this.owners.resolve(pod.metadata.namespace, oldRef);
       if (ds !== undefined) this.queue.add(objectKey(ds));
     }
     if (ref === undefined) {
-      for (const ds of this.podDaemonSets(pod)) this.queue.add(objectKey(ds));
+      for (const ds of this.owners.selecting(pod)) this.queue.add(objectKey(ds));
       return;
     }
-    const ds = this.resolveControllerRef(pod.metadata.namespace, ref);
+    const ds = this.owners.resolve(pod.metadata.namespace, ref);
     if (ds === undefined) return;
     const key = objectKey(ds);
     if (pod.metadata.deletionTimestamp !== undefined && old?.metadata.deletionTimestamp === undefined)
@@ -189,25 +189,6 @@ export class DaemonSetController implements Controller {
     const minReady = ds.spec.minReadySeconds ?? 0;
     if (minReady > 0 && old !== undefined && !isPodReady(old) && isPodReady(pod))
       this.queue.addAfter(key, minReady * 1000 + 1);
-  }
-
-  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): DaemonSet | undefined {
-    if (ref.kind !== 'DaemonSet') return undefined;
-    const ds = this.dsInformer.get(namespace, ref.name);
-    return ds !== undefined && ds.metadata.uid === ref.uid ? ds : undefined;
-  }
-
-  /** DaemonSets of the pod's namespace whose selector matches it (for orphans). */
-  private podDaemonSets(pod: Pod): DaemonSet[] {
-    const out: DaemonSet[] = [];
-    for (const ds of this.dsInformer.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')) {
-      if (this.matcher(ds)(pod.metadata.labels)) out.push(ds);
-    }
-    return out;
-  }
-
-  private matcher(ds: DaemonSet): LabelMatcher {
-    return cachedSelectorMatcher(this.matchers, ds.spec.selector);
   }
 
   // -------------------------------------------------------------- reconcile
@@ -261,7 +242,7 @@ export class DaemonSetController implements Controller {
 
   /** ClaimPods: owned pods still matching, orphans matching the selector adopted, others released. */
   private claimPods(ds: DaemonSet): Pod[] {
-    const match = this.matcher(ds);
+    const match = this.owners.matcher(ds);
     const candidates = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')];
     for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, ds.metadata.namespace ?? ''))
       candidates.push(pod);
@@ -418,7 +399,7 @@ export class DaemonSetController implements Controller {
 
   /** nodeToDaemonPods without adoption writes (status only reads). */
   private nodeToDaemonPodsReadOnly(ds: DaemonSet): Map<string, Pod[]> {
-    const match = this.matcher(ds);
+    const match = this.owners.matcher(ds);
     const out = new Map<string, Pod[]>();
     for (const pod of this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')) {
       if (!match(pod.metadata.labels)) continue;

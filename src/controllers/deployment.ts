@@ -4,7 +4,6 @@
 // maxSurge/maxUnavailable budgets, Recreate with no overlap of old and new pods. The status
 // carries the replica counts and the Available/Progressing conditions (times in simulated ms).
 
-import type { LabelMatcher } from '../api/labels.js';
 import { controllerRef, ownerReferenceTo } from '../api/pod.js';
 import type {
   Deployment,
@@ -61,10 +60,10 @@ import {
 } from './deployment-util.js';
 import {
   CONTROLLER_UID_INDEX,
-  cachedSelectorMatcher,
   NAMESPACE_INDEX,
   namespaceOf,
   ORPHAN_NAMESPACE_INDEX,
+  OwnerLookup,
   objectKey,
   orphanNamespace,
   retryApiErrors,
@@ -106,7 +105,7 @@ export class DeploymentController implements Controller {
   private readonly dInformer: Informer<Deployment>;
   private readonly rsInformer: Informer<ReplicaSet>;
   private readonly podInformer: Informer<Pod>;
-  private readonly matchers = new WeakMap<object, LabelMatcher>();
+  private readonly owners: OwnerLookup<Deployment>;
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(
@@ -118,6 +117,7 @@ export class DeploymentController implements Controller {
     this.rsInformer = ctx.informer<ReplicaSet>('ReplicaSet');
     this.podInformer = ctx.informer<Pod>('Pod');
     this.dInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
+    this.owners = new OwnerLookup(this.dInformer, 'Deployment');
     this.rsInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
     this.rsInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
     this.podInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
@@ -145,7 +145,7 @@ export class DeploymentController implements Controller {
     if (event.type === 'ADDED') {
       const ref = controllerRef(rs);
       if (ref !== undefined) this.enqueueOwner(rs, ref);
-      else for (const d of this.deploymentsFor(rs)) this.queue.add(objectKey(d));
+      else for (const d of this.owners.selecting(rs)) this.queue.add(objectKey(d));
       return;
     }
     const old = event.oldObject;
@@ -158,7 +158,7 @@ export class DeploymentController implements Controller {
       return;
     }
     if (refChanged || labelsChanged(old?.metadata.labels, rs.metadata.labels)) {
-      for (const d of this.deploymentsFor(rs)) this.queue.add(objectKey(d));
+      for (const d of this.owners.selecting(rs)) this.queue.add(objectKey(d));
     }
   }
 
@@ -173,23 +173,8 @@ export class DeploymentController implements Controller {
   }
 
   private enqueueOwner(rs: ReplicaSet, ref: OwnerReference | undefined): void {
-    if (ref === undefined || ref.kind !== 'Deployment') return;
-    const d = this.dInformer.get(rs.metadata.namespace, ref.name);
-    if (d !== undefined && d.metadata.uid === ref.uid) this.queue.add(objectKey(d));
-  }
-
-  /** Deployments in the RS's namespace whose (non-empty) selector matches its labels. */
-  private deploymentsFor(rs: ReplicaSet): Deployment[] {
-    const out: Deployment[] = [];
-    for (const d of this.dInformer.byIndex(NAMESPACE_INDEX, rs.metadata.namespace ?? '')) {
-      if (isEverythingSelector(d)) continue;
-      if (this.matcher(d)(rs.metadata.labels)) out.push(d);
-    }
-    return out;
-  }
-
-  private matcher(d: Deployment): LabelMatcher {
-    return cachedSelectorMatcher(this.matchers, d.spec.selector);
+    const d = this.owners.resolve(rs.metadata.namespace, ref);
+    if (d !== undefined) this.queue.add(objectKey(d));
   }
 
   // -------------------------------------------------------------- reconcile
@@ -228,7 +213,7 @@ export class DeploymentController implements Controller {
 
   /** Owned RSes (adopting matching orphans, releasing owned ones that no longer match), oldest first. */
   private getReplicaSetsForDeployment(d: Deployment): ReplicaSet[] {
-    const match = this.matcher(d);
+    const match = this.owners.matcher(d);
     const uid = d.metadata.uid ?? '';
     const candidates = [...this.rsInformer.byIndex(CONTROLLER_UID_INDEX, uid)];
     const deleting = d.metadata.deletionTimestamp !== undefined;

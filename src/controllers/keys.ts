@@ -4,8 +4,9 @@
 
 import { compileLabelSelector, type LabelMatcher } from '../api/labels.js';
 import { controllerRef } from '../api/pod.js';
-import type { KubeObject, LabelSelector } from '../api/types.js';
+import type { KubeObject, LabelSelector, OwnerReference } from '../api/types.js';
 import { ApiError } from '../store/errors.js';
+import type { Informer } from '../store/informer.js';
 import { namespacedName } from '../store/store.js';
 
 /** Index names shared by the controllers of the workload family. */
@@ -50,4 +51,53 @@ export function splitKey(key: string): [namespace: string | undefined, name: str
 /** Conflicts, missing objects and other API refusals are retried with backoff; bugs are not. */
 export function retryApiErrors(_key: string, error: unknown): boolean {
   return error instanceof ApiError;
+}
+
+/** A workload object with a label selector (Deployment, ReplicaSet, DaemonSet, StatefulSet). */
+export type SelectorOwner = KubeObject & { spec: { selector?: LabelSelector | null } };
+
+/** A selector that selects nothing for these lookups: none, or no requirement at all. */
+export function isEmptySelector(selector: LabelSelector | null | undefined): boolean {
+  return (
+    selector === undefined ||
+    selector === null ||
+    (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)
+  );
+}
+
+/**
+ * A workload controller's lookups of its own kind, shared by the Deployment, ReplicaSet, DaemonSet
+ * and StatefulSet controllers: resolveControllerRef, and the owners whose selector selects an
+ * object (getPodReplicaSets, GetPodDaemonSets, getStatefulSetsForPod, getDeploymentsForReplicaSet —
+ * each skipping empty selectors, which would select everything). The informer must have the
+ * NAMESPACE_INDEX.
+ */
+export class OwnerLookup<T extends SelectorOwner> {
+  private readonly matchers = new WeakMap<object, LabelMatcher>();
+
+  constructor(
+    private readonly informer: Informer<T>,
+    private readonly kind: string,
+  ) {}
+
+  /** The owner `ref` names, if it is of this kind and still has ref's uid. */
+  resolve(namespace: string | undefined, ref: OwnerReference | undefined): T | undefined {
+    if (ref === undefined || ref.kind !== this.kind) return undefined;
+    const owner = this.informer.get(namespace, ref.name);
+    return owner !== undefined && owner.metadata.uid === ref.uid ? owner : undefined;
+  }
+
+  /** Owners in obj's namespace whose non-empty selector matches obj's labels. */
+  selecting(obj: KubeObject): T[] {
+    const out: T[] = [];
+    for (const owner of this.informer.byIndex(NAMESPACE_INDEX, obj.metadata.namespace ?? '')) {
+      if (isEmptySelector(owner.spec.selector)) continue;
+      if (this.matcher(owner)(obj.metadata.labels)) out.push(owner);
+    }
+    return out;
+  }
+
+  matcher(owner: T): LabelMatcher {
+    return cachedSelectorMatcher(this.matchers, owner.spec.selector);
+  }
 }

@@ -4,7 +4,6 @@
 // upstream victim order, and records what it created/deleted as expectations so a lagging informer
 // does not make it act twice on the same difference.
 
-import type { LabelMatcher } from '../api/labels.js';
 import {
   controllerRef,
   getPodCondition,
@@ -21,10 +20,10 @@ import { claimObjects } from './claim.js';
 import type { Controller, ControllerContext } from './context.js';
 import {
   CONTROLLER_UID_INDEX,
-  cachedSelectorMatcher,
   NAMESPACE_INDEX,
   namespaceOf,
   ORPHAN_NAMESPACE_INDEX,
+  OwnerLookup,
   objectKey,
   orphanNamespace,
   retryApiErrors,
@@ -286,15 +285,6 @@ function refsEqual(a: OwnerReference | undefined, b: OwnerReference | undefined)
   return a.uid === b.uid && a.name === b.name && a.kind === b.kind && a.apiVersion === b.apiVersion;
 }
 
-function isEmptySelector(rs: ReplicaSet): boolean {
-  const s = rs.spec.selector;
-  return (
-    s === undefined ||
-    s === null ||
-    (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0)
-  );
-}
-
 // ---------------------------------------------------------------- the controller
 
 export interface ReplicaSetControllerOptions {
@@ -308,7 +298,7 @@ export class ReplicaSetController implements Controller {
   private readonly rsInformer: Informer<ReplicaSet>;
   private readonly podInformer: Informer<Pod>;
   private readonly burstReplicas: number;
-  private readonly matchers = new WeakMap<object, LabelMatcher>();
+  private readonly owners: OwnerLookup<ReplicaSet>;
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -323,6 +313,7 @@ export class ReplicaSetController implements Controller {
     this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
     this.rsInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
     this.rsInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
+    this.owners = new OwnerLookup(this.rsInformer, 'ReplicaSet');
   }
 
   start(): void {
@@ -357,14 +348,14 @@ export class ReplicaSetController implements Controller {
       }
       const ref = controllerRef(pod);
       if (ref !== undefined) {
-        const rs = this.resolveControllerRef(pod.metadata.namespace, ref);
+        const rs = this.owners.resolve(pod.metadata.namespace, ref);
         if (rs === undefined) return;
         const key = objectKey(rs);
         this.expectations.creationObserved(key);
         this.queue.add(key);
         return;
       }
-      for (const rs of this.podReplicaSets(pod)) this.queue.add(objectKey(rs));
+      for (const rs of this.owners.selecting(pod)) this.queue.add(objectKey(rs));
       return;
     }
     const old = event.oldObject;
@@ -379,45 +370,26 @@ export class ReplicaSetController implements Controller {
     const oldRef = old === undefined ? undefined : controllerRef(old);
     const refChanged = !refsEqual(curRef, oldRef);
     if (refChanged && oldRef !== undefined) {
-      const rs = this.resolveControllerRef(pod.metadata.namespace, oldRef);
+      const rs = this.owners.resolve(pod.metadata.namespace, oldRef);
       if (rs !== undefined) this.queue.add(objectKey(rs));
     }
     if (curRef !== undefined) {
-      const rs = this.resolveControllerRef(pod.metadata.namespace, curRef);
+      const rs = this.owners.resolve(pod.metadata.namespace, curRef);
       if (rs !== undefined) this.queue.add(objectKey(rs));
       return;
     }
-    if (labelChanged || refChanged) for (const rs of this.podReplicaSets(pod)) this.queue.add(objectKey(rs));
+    if (labelChanged || refChanged)
+      for (const rs of this.owners.selecting(pod)) this.queue.add(objectKey(rs));
   }
 
   private podDeleted(pod: Pod): void {
     const ref = controllerRef(pod);
     if (ref === undefined) return;
-    const rs = this.resolveControllerRef(pod.metadata.namespace, ref);
+    const rs = this.owners.resolve(pod.metadata.namespace, ref);
     if (rs === undefined) return;
     const key = objectKey(rs);
     this.expectations.deletionObserved(key, objectKey(pod));
     this.queue.add(key);
-  }
-
-  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): ReplicaSet | undefined {
-    if (ref.kind !== 'ReplicaSet') return undefined;
-    const rs = this.rsInformer.get(namespace, ref.name);
-    return rs !== undefined && rs.metadata.uid === ref.uid ? rs : undefined;
-  }
-
-  /** ReplicaSets in the pod's namespace whose (non-empty) selector matches the pod. */
-  private podReplicaSets(pod: Pod): ReplicaSet[] {
-    const out: ReplicaSet[] = [];
-    for (const rs of this.rsInformer.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')) {
-      if (isEmptySelector(rs)) continue;
-      if (this.matcher(rs)(pod.metadata.labels)) out.push(rs);
-    }
-    return out;
-  }
-
-  private matcher(rs: ReplicaSet): LabelMatcher {
-    return cachedSelectorMatcher(this.matchers, rs.spec.selector);
   }
 
   // -------------------------------------------------------------- reconcile
@@ -467,7 +439,7 @@ export class ReplicaSetController implements Controller {
 
   /** ClaimPods: keep owned matching pods, release owned non-matching ones, adopt matching orphans. */
   private claimPods(rs: ReplicaSet, pods: readonly Pod[]): Pod[] {
-    const match = this.matcher(rs);
+    const match = this.owners.matcher(rs);
     return claimObjects(this.ctx.client, rs, pods, (pod) => match(pod.metadata.labels));
   }
 

@@ -14,7 +14,6 @@
 // template, which yields the old revision name again.
 
 import { extend } from '../api/extend.js';
-import type { LabelMatcher } from '../api/labels.js';
 import { controllerRef, getPodCondition, isPodReady, isTerminating } from '../api/pod.js';
 import type { OwnerReference, PersistentVolumeClaim, Pod, StatefulSet } from '../api/types.js';
 import { isNotFound } from '../store/errors.js';
@@ -24,10 +23,10 @@ import { claimObjects } from './claim.js';
 import type { Controller, ControllerContext } from './context.js';
 import {
   CONTROLLER_UID_INDEX,
-  cachedSelectorMatcher,
   NAMESPACE_INDEX,
   namespaceOf,
   ORPHAN_NAMESPACE_INDEX,
+  OwnerLookup,
   objectKey,
   orphanNamespace,
   retryApiErrors,
@@ -122,7 +121,7 @@ export class StatefulSetController implements Controller {
   private readonly podInformer: Informer<Pod>;
   private readonly claimInformer: Informer<PersistentVolumeClaim>;
   private readonly history = new RevisionHistory();
-  private readonly matchers = new WeakMap<object, LabelMatcher>();
+  private readonly owners: OwnerLookup<StatefulSet>;
   private readonly maxUnavailableEnabled: boolean;
 
   constructor(
@@ -141,6 +140,7 @@ export class StatefulSetController implements Controller {
     this.podInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
     this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
     this.setInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
+    this.owners = new OwnerLookup(this.setInformer, 'StatefulSet');
   }
 
   start(): void {
@@ -174,7 +174,7 @@ export class StatefulSetController implements Controller {
         this.enqueueController(pod);
         return;
       }
-      for (const set of this.setsForPod(pod)) this.queue.add(objectKey(set));
+      for (const set of this.owners.selecting(pod)) this.queue.add(objectKey(set));
       return;
     }
     if (old !== undefined && old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
@@ -187,38 +187,15 @@ export class StatefulSetController implements Controller {
       return;
     }
     if (refChanged || !sameLabels(old?.metadata.labels, pod.metadata.labels)) {
-      for (const set of this.setsForPod(pod)) this.queue.add(objectKey(set));
+      for (const set of this.owners.selecting(pod)) this.queue.add(objectKey(set));
     }
   }
 
   private enqueueController(pod: Pod): void {
     const ref = controllerRef(pod);
     if (ref === undefined) return;
-    const set = this.resolveControllerRef(pod.metadata.namespace, ref);
+    const set = this.owners.resolve(pod.metadata.namespace, ref);
     if (set !== undefined) this.queue.add(objectKey(set));
-  }
-
-  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): StatefulSet | undefined {
-    if (ref.kind !== 'StatefulSet') return undefined;
-    const set = this.setInformer.get(namespace, ref.name);
-    return set !== undefined && set.metadata.uid === ref.uid ? set : undefined;
-  }
-
-  /** getStatefulSetsForPod: sets in the pod's namespace whose non-empty selector matches it. */
-  private setsForPod(pod: Pod): StatefulSet[] {
-    const out: StatefulSet[] = [];
-    for (const set of this.setInformer.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')) {
-      // A set with an empty selector would match everything: it matches nothing here, as upstream.
-      const sel = set.spec.selector;
-      if (Object.keys(sel?.matchLabels ?? {}).length === 0 && (sel?.matchExpressions ?? []).length === 0)
-        continue;
-      if (this.matcher(set)(pod.metadata.labels)) out.push(set);
-    }
-    return out;
-  }
-
-  private matcher(set: StatefulSet): LabelMatcher {
-    return cachedSelectorMatcher(this.matchers, set.spec.selector);
   }
 
   // -------------------------------------------------------------- reconcile
@@ -249,7 +226,7 @@ export class StatefulSetController implements Controller {
    * the selector and carry the set's name, release the others, adopt matching orphans.
    */
   private claimPods(set: StatefulSet): Pod[] {
-    const match = this.matcher(set);
+    const match = this.owners.matcher(set);
     const candidates = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, set.metadata.uid ?? '')];
     if (set.metadata.deletionTimestamp === undefined) {
       for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, set.metadata.namespace ?? ''))
