@@ -67,6 +67,16 @@ export function formatRunSummary(result: SimulationResult, wallMs: number | null
         : pc.yellow(d.outcome + (d.message !== undefined ? `: ${d.message}` : ''));
     lines.push(`drain ${d.node} at ${ms(d.startMs)} ${how}; ${d.evicted} evicted${refused}`);
   }
+  const traffic = (m.traffic ?? {}) as Record<
+    string,
+    { requests: number; failed: number; successRatio: number | null; worst10sSuccessRatio: number | null }
+  >;
+  for (const [target, t] of Object.entries(traffic)) {
+    const ratio = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(3)}%`);
+    lines.push(
+      `traffic ${target}: ${num(t.requests)} requests, ${num(t.failed)} failed; success ${ratio(t.successRatio)}, worst 10 s ${ratio(t.worst10sSuccessRatio)}`,
+    );
+  }
   if (typeof m.identity_violations === 'number' && m.identity_violations > 0) {
     lines.push(
       pc.yellow(

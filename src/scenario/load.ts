@@ -36,6 +36,7 @@ import {
   type SimulationSpec,
   type SourceRef,
   type TimelineAction,
+  type TrafficTarget,
 } from '../sim/spec.js';
 import { type Diagnostic, ScenarioError, type Severity, sortDiagnostics } from './diagnostics.js';
 import { errorMessage, errorPosition, locate, type YamlPath } from './locate.js';
@@ -50,6 +51,8 @@ import {
   SCENARIO_KIND,
   ScenarioSchema,
   TimelineItemSchema,
+  TRAFFIC_TARGET_KINDS,
+  TrafficItemSchema,
 } from './schema.js';
 import { resolveTarget } from './targets.js';
 import { zodProblems } from './zod-issues.js';
@@ -345,6 +348,7 @@ class Loader {
       decisions: requested?.decisions ?? DEFAULT_OUTPUTS.decisions,
     };
     const timeline = this.timeline(spec.timeline, this.at(specPlace, 'timeline'), durationMs, nodes, pools);
+    const traffic = this.traffic(spec.traffic, this.at(specPlace, 'traffic'));
 
     if (whole === undefined || this.diagnostics.some((d) => d.severity === 'error')) return undefined;
     const out: SimulationSpec = {
@@ -363,6 +367,7 @@ class Loader {
       timeline,
     };
     if (whole.metadata.description !== undefined) out.description = whole.metadata.description;
+    if (traffic.length > 0) out.traffic = traffic;
     return out;
   }
 
@@ -563,6 +568,37 @@ class Loader {
     return {
       intervalMs: v?.interval !== undefined ? parseDuration(v.interval) : DEFAULT_METRICS_CONFIG.intervalMs,
     };
+  }
+
+  // ------------------------------------------------------------ traffic
+
+  private traffic(list: unknown, place: Place): TrafficTarget[] {
+    if (!Array.isArray(list)) return [];
+    const out: TrafficTarget[] = [];
+    list.forEach((raw, i) => {
+      const item = this.parsed(TrafficItemSchema, raw);
+      if (item === undefined) return;
+      const slash = item.target.indexOf('/');
+      const target: TrafficTarget = {
+        kind: TRAFFIC_TARGET_KINDS[item.target.slice(0, slash).toLowerCase()]!,
+        namespace: item.namespace ?? 'default',
+        name: item.target.slice(slash + 1),
+        requestsPerSecond: item.requestsPerSecond,
+        fromMs: item.from === undefined ? 0 : parseDuration(item.from),
+      };
+      if (item.to !== undefined) {
+        target.toMs = parseDuration(item.to);
+        if (target.toMs <= target.fromMs) {
+          this.warn(
+            this.at(place, i, 'to'),
+            `traffic to ${item.target} stops (${formatDuration(target.toMs)}) before it starts (${formatDuration(target.fromMs)})`,
+            'no request will be sent; make "to" later than "from"',
+          );
+        }
+      }
+      out.push(target);
+    });
+    return out;
   }
 
   // ------------------------------------------------------------ timeline

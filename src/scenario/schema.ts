@@ -265,6 +265,43 @@ export const TimelineItemSchema = z.discriminatedUnion('action', [
 
 export type TimelineItem = z.infer<typeof TimelineItemSchema>;
 
+// ---------------------------------------------------------------- traffic
+
+/** kubectl-style names of the kinds traffic can be sent to. */
+export const TRAFFIC_TARGET_KINDS: Readonly<Record<string, 'Service' | 'Ingress'>> = {
+  service: 'Service',
+  services: 'Service',
+  svc: 'Service',
+  ingress: 'Ingress',
+  ingresses: 'Ingress',
+  ing: 'Ingress',
+};
+
+export const TrafficItemSchema = z.strictObject({
+  target: z
+    .string()
+    .superRefine((t, ctx) => {
+      const slash = t.indexOf('/');
+      const kind = slash < 0 ? '' : t.slice(0, slash).toLowerCase();
+      if (slash < 0 || !(kind in TRAFFIC_TARGET_KINDS) || slash === t.length - 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `traffic target ${JSON.stringify(t)} is not service/<name> or ingress/<name>`,
+          params: { hint: 'e.g. service/ghost or ingress/ghost' },
+        });
+      }
+    })
+    .meta({ description: 'service/<name> or ingress/<name> (svc/, ing/ also accepted)' }),
+  namespace: Namespace,
+  requestsPerSecond: z.number().positive().meta({ description: 'Steady request rate sent to the target' }),
+  from: DurationSchema.optional().meta({ description: 'Traffic starts at this time; default 0' }),
+  to: DurationSchema.optional().meta({
+    description: 'Traffic stops at this time; default: the end of the run',
+  }),
+});
+
+export type TrafficItem = z.infer<typeof TrafficItemSchema>;
+
 // ---------------------------------------------------------------- document
 
 export const ScenarioSpecSchema = z.strictObject({
@@ -286,6 +323,10 @@ export const ScenarioSpecSchema = z.strictObject({
     description: 'Time between an API change and controllers, scheduler and kubelets seeing it; default 0',
   }),
   timeline: z.array(TimelineItemSchema).optional(),
+  traffic: z.array(TrafficItemSchema).optional().meta({
+    description:
+      'Request streams sent to Services or Ingresses; summary.json reports how many fail (docs/traffic.md)',
+  }),
 });
 
 export const ScenarioSchema = z

@@ -7,6 +7,7 @@ import { type Controller, InformerFactory, makeControllerContext } from '../cont
 import { DaemonSetController } from '../controllers/daemonset.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { DisruptionController } from '../controllers/disruption.js';
+import { EndpointsController } from '../controllers/endpoints.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { PersistentVolumeController } from '../controllers/persistent-volume.js';
@@ -17,6 +18,7 @@ import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { Engine } from '../engine/engine.js';
 import { MetricsCollector, type MetricsResult } from '../metrics/collector.js';
 import { EventLog } from '../metrics/event-log.js';
+import { TrafficModel } from '../metrics/traffic.js';
 import { NodeAgents } from '../node/node-agents.js';
 import { resolveSchedulerConfig, SchedulerConfigError, schedulerInput } from '../scheduler/build.js';
 import type { DecisionRecord } from '../scheduler/decision.js';
@@ -96,6 +98,15 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   });
   const eventLog = new EventLog(store, options.onEventLine ? { sink: options.onEventLine } : {});
   const metrics = new MetricsCollector(engine, store, { intervalMs: spec.metrics.intervalMs });
+  const traffic = new TrafficModel(engine, store, {
+    targets: spec.traffic ?? [],
+    intervalMs: spec.metrics.intervalMs,
+    partitions: spec.timeline.flatMap((a) =>
+      a.action === 'partitionNode' || a.action === 'healNode'
+        ? [{ at: a.at, node: a.node, partitioned: a.action === 'partitionNode' }]
+        : [],
+    ),
+  });
   const leases = new NodeLeases();
   const informers = new InformerFactory(store, engine);
   // Every component (controllers, scheduler, kubelets) sees API changes this long after they happen.
@@ -115,7 +126,10 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     leases,
     timing: spec.kubelet,
     images: spec.images,
-    onContainers: (node, pod, running) => metrics.recordContainers(node, pod, running),
+    onContainers: (node, pod, running) => {
+      metrics.recordContainers(node, pod, running);
+      traffic.recordContainers(node, pod, running);
+    },
   });
   const ctx = (actor: string) => makeControllerContext(store, engine, informers, actor, delay);
   const controllers: Controller[] = [
@@ -129,6 +143,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     new PersistentVolumeController(ctx('persistentvolume-binder-controller')),
     new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
     new TaintEvictionController(ctx('taint-eviction-controller')),
+    new EndpointsController(ctx('endpoints-controller')),
   ];
   /** Set when onDecision asks to end the run (explain found its pod). */
   let halted = false;
@@ -237,6 +252,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   runWithProgress(engine, spec.durationMs, options.onProgress, () => halted);
 
   const result = metrics.finish(spec.durationMs);
+  const trafficResult = traffic.finish(spec.durationMs);
   const wallTimeMs = started === undefined ? null : options.wallClock!() - started;
   return {
     summary: {
@@ -249,9 +265,15 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       eventCount: engine.eventsProcessed,
       storeChanges: store.changes,
       runHash: eventLog.runHash,
-      metrics: { ...result.summary, drains: drains.map((d) => d.record) },
+      metrics: {
+        ...result.summary,
+        drains: drains.map((d) => d.record),
+        ...(spec.traffic?.length ? { traffic: trafficResult.summary } : {}),
+      },
     },
-    timeseries: result.timeseries,
+    timeseries: trafficResult.timeseries.length
+      ? [...result.timeseries, ...trafficResult.timeseries].sort((a, b) => a.t - b.t)
+      : result.timeseries,
     pods: result.pods,
     rollouts: result.rollouts,
     warnings,

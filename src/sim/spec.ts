@@ -2,9 +2,11 @@
 // into a SimulationSpec; tests and notebooks can also build one in code and call simulate().
 
 import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
+import type { TrafficTarget } from '../metrics/traffic.js';
 import type { ImageTiming, KubeletTiming } from '../node/timing.js';
 import type { DrainOptions } from './drain.js';
 
+export type { TrafficTarget } from '../metrics/traffic.js';
 export { DEFAULT_KUBELET_TIMING, type ImageTiming, type KubeletTiming } from '../node/timing.js';
 
 /** Where a piece of input came from, so runtime problems can still point at the file. */
@@ -98,6 +100,8 @@ export interface SimulationSpec {
   informerDelayMs: number;
   /** Sorted by `at`; actions with equal `at` keep file order. */
   timeline: TimelineAction[];
+  /** Request streams whose success is measured (see metrics/traffic.ts); none when absent. */
+  traffic?: TrafficTarget[];
 }
 
 export const DEFAULT_METRICS_CONFIG: MetricsConfig = { intervalMs: 10_000 };

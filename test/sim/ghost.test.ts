@@ -95,6 +95,17 @@ describe('kubecon-2016-ghost', () => {
       expect(deletions[i]!).toBeGreaterThanOrEqual(readyTimes[i - 1]!);
   });
 
+  test('no request through the Ingress fails during the scale-up or the rolling update', () => {
+    // 50 req/s from 2m to 1h. Old pods leave the Endpoints (1 s propagation) when their containers
+    // stop (1 s shutdown), and new pods join only once Ready.
+    expect(result.summary.metrics.traffic).toEqual({
+      'ingress/default/ghost': { requests: 174_000, failed: 0, successRatio: 1, worst10sSuccessRatio: 1 },
+    });
+    const ratios = result.timeseries.filter((p) => p.metric === 'requests_success_ratio');
+    expect(ratios.length).toBeGreaterThan(0);
+    expect(ratios.every((p) => p.key === 'default/ghost' && p.value === 1)).toBe(true);
+  });
+
   test('with every informer 500 ms behind the API, the rollout still keeps 3 of 4 available', async () => {
     const { result: stale } = await runScenario('kubecon-2016-ghost.yaml', {}, (spec) => ({
       ...spec,
