@@ -114,6 +114,29 @@ if (workload !== undefined) {
   check('same input, same run hash', first.summary.runHash === second.summary.runHash, first.summary.runHash);
 }
 
+// 4. The real New Relic agent DaemonSet on the 1,213 real GPU nodes: one ready daemon pod on every
+// node that should run it (the nodes carry no taints the agent does not tolerate).
+const daemons = load('real-daemonset-on-alibaba-nodes', [
+  'clusters/alibaba-openb-gpu-nodes-2023/openb_node_list_gpu_node.yaml',
+  'manifests/k8s-examples__newrelic-daemonset.yaml',
+]);
+if (daemons !== undefined) {
+  const result = simulate(daemons);
+  const ds = (result.summary.metrics.daemonsets as Record<string, { desired: number; available: number }>)[
+    'default/newrelic-agent'
+  ];
+  const pods = result.pods.filter((p) => p.ownerKind === 'DaemonSet');
+  const nodes = new Set(pods.map((p) => p.node));
+  check(
+    'real DaemonSet covers the real GPU nodes, one pod each',
+    ds !== undefined &&
+      ds.desired === daemons.nodes.length &&
+      ds.available === ds.desired &&
+      nodes.size === pods.length,
+    `${ds?.available}/${ds?.desired} available on ${daemons.nodes.length} nodes, ${pods.length} pods on ${nodes.size} nodes`,
+  );
+}
+
 if (failures > 0) {
   console.log(`${failures} real-data check(s) failed`);
   process.exit(1);
