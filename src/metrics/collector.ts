@@ -36,6 +36,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Store } from '../store/store.js';
 import type { WatchEvent } from '../store/watch.js';
 import { DaemonSetMetrics } from './daemonset-metrics.js';
+import { DisruptionMetrics } from './disruption-metrics.js';
 import { GroundTruthMetrics } from './ground-truth-metrics.js';
 
 export const SERIES_METRICS = [
@@ -83,6 +84,10 @@ export const SUMMARY_METRICS: Readonly<Record<string, string>> = {
     'identity broken, e.g. by forceDelete during a partition); 0 unless something force-deleted',
   identity_violation_seconds: 'total length of those episodes, seconds',
   identity_violation_pods: 'the namespace/name of every pod involved, sorted',
+  disruptions:
+    'pods that got a DisruptionTarget condition, by reason: taintEviction, evictionApi (drains), ' +
+    'preemption, podGC; each pod counts once per reason',
+  container_restarts: 'sum over pods of their highest container restartCount',
   daemonsets:
     'per DaemonSet "namespace/name": desired, available and updated at the end (status), ' +
     'coverageGapNodeSeconds (integral of desired - available over the run, node-seconds), ' +
@@ -221,6 +226,7 @@ export class MetricsCollector {
   private readonly workloads = new Map<string, WorkloadRecord>();
   private readonly daemonSets = new DaemonSetMetrics();
   private readonly truth = new GroundTruthMetrics();
+  private readonly disruptions = new DisruptionMetrics();
   private truthSummary: ReturnType<GroundTruthMetrics['finish']> | undefined;
   private daemonSetSummary: ReturnType<DaemonSetMetrics['finish']> = {};
   private readonly series: SeriesPoint[] = [];
@@ -308,6 +314,7 @@ export class MetricsCollector {
     switch (event.object.kind) {
       case 'Pod':
         this.onPod(event as WatchEvent<Pod>);
+        this.disruptions.onPod(event.object as Pod);
         break;
       case 'Node':
         this.onNode(event as WatchEvent<Node>);
@@ -756,6 +763,7 @@ export class MetricsCollector {
       nodes_at_end: this.nodesTotal,
       nodes_ready_at_end: this.nodesReady,
       ...this.truthSummary!,
+      ...this.disruptions.summary(),
       workloads,
       daemonsets: this.daemonSetSummary,
     };

@@ -18,7 +18,7 @@ import {
   pdbStatus,
   unhealthyPodEvictionPolicy,
 } from '../api/pdb.js';
-import { isPodReady } from '../api/pod.js';
+import { isPodReady, setPodCondition } from '../api/pod.js';
 import type { Pod, PodDisruptionBudget } from '../api/types.js';
 import { ApiError } from './errors.js';
 import type { Store } from './store.js';
@@ -42,10 +42,30 @@ export function evictPod(
 ): void {
   const pod = store.get<Pod>('Pod', namespace, name);
   if (pod === undefined) throw new ApiError('NotFound', `pods "${name}" not found`);
+  // addConditionAndDeletePod: the pod is marked DisruptionTarget (EvictionByEvictionAPI) first, so
+  // everyone can tell an eviction from other deletions; a resourceVersion precondition moves to
+  // the version that write produced.
   const del = (resourceVersion?: string) => {
     const opts: { gracePeriodSeconds?: number; resourceVersion?: string } = {};
     if (options.gracePeriodSeconds !== undefined) opts.gracePeriodSeconds = options.gracePeriodSeconds;
-    if (resourceVersion !== undefined) opts.resourceVersion = resourceVersion;
+    const live = store.get<Pod>('Pod', namespace, name);
+    if (resourceVersion !== undefined && live?.metadata.resourceVersion !== resourceVersion) {
+      throw new ApiError('Conflict', `pods "${name}": resourceVersion precondition failed`);
+    }
+    let current = live;
+    if (live !== undefined) {
+      const marked = setPodCondition(
+        live,
+        'DisruptionTarget',
+        'True',
+        store.now,
+        'EvictionByEvictionAPI',
+        'Eviction API: evicting',
+      );
+      if (marked !== live) current = store.updateStatus(marked, actor);
+    }
+    if (resourceVersion !== undefined && current !== undefined)
+      opts.resourceVersion = current.metadata.resourceVersion;
     store.delete('Pod', namespace, name, actor, opts);
   };
   const phase = pod.status?.phase;

@@ -3,7 +3,7 @@
 // refusals, timeouts and uncordon.
 
 import { describe, expect, test } from 'vitest';
-import type { Node } from '../../src/api/types.js';
+import type { Node, Pod } from '../../src/api/types.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { DrainRecord } from '../../src/sim/drain.js';
 import { simulate } from '../../src/sim/simulation.js';
@@ -36,6 +36,23 @@ describe('drain-with-pdb scenario', async () => {
     expect(Math.min(...available)).toBe(5);
     const agent = result.pods.find((p) => p.ownerName === 'log-agent' && p.node === 'worker-1')!;
     expect(agent.deletedMs).toBeNull();
+  });
+
+  test('both evictions are marked by the eviction API (DisruptionTarget) and counted', () => {
+    expect(result.summary.metrics.disruptions).toEqual({
+      taintEviction: 0,
+      evictionApi: 2,
+      preemption: 0,
+      podGC: 0,
+    });
+    const marked = changes.filter(
+      (c) =>
+        c.object.kind === 'Pod' &&
+        (c.object as Pod).status?.conditions?.some(
+          (x) => x.type === 'DisruptionTarget' && x.reason === 'EvictionByEvictionAPI',
+        ),
+    );
+    expect(new Set(marked.map((c) => c.object.metadata.name)).size).toBe(2);
   });
 
   test('the node is cordoned at 5m and uncordoned at 10m', () => {

@@ -50,6 +50,13 @@ describe('node-failure-recovery', async () => {
     expect(evicted[0]!.actor).toBe('taint-eviction-controller');
   });
 
+  test('the two evictions are counted as taint evictions; no container restarted', () => {
+    expect(result.summary.metrics).toMatchObject({
+      disruptions: { taintEviction: 2, evictionApi: 0, preemption: 0, podGC: 0 },
+      container_restarts: 0,
+    });
+  });
+
   test('replacements go to healthy nodes and the Deployment is back to 6 available', () => {
     const late = result.pods.filter((p) => p.createdMs > 10 * MINUTE);
     expect(late).toHaveLength(2);
