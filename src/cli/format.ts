@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { formatDuration } from '../api/duration.js';
 import type { WorkloadSummary } from '../metrics/collector.js';
 import type { DaemonSetSummary } from '../metrics/daemonset-metrics.js';
+import type { AutoscalerSummary } from '../sim/autoscaler.js';
 import type { DrainRecord } from '../sim/drain.js';
 import type { RunSummary, SimulationResult } from '../sim/simulation.js';
 
@@ -66,6 +67,21 @@ export function formatRunSummary(result: SimulationResult, wallMs: number | null
         ? `took ${ms(d.durationMs)}`
         : pc.yellow(d.outcome + (d.message !== undefined ? `: ${d.message}` : ''));
     lines.push(`drain ${d.node} at ${ms(d.startMs)} ${how}; ${d.evicted} evicted${refused}`);
+  }
+  const autoscaler = m.autoscaler as AutoscalerSummary | undefined;
+  for (const [pool, p] of Object.entries(autoscaler?.pools ?? {})) {
+    const when = (xs: number[]) => (xs.length === 0 ? '' : ` (${xs.map((t) => ms(t)).join(', ')})`);
+    lines.push(
+      `autoscaler pool ${pool} [${p.min}..${p.max}]: ${p.added.length} added${when(p.added.map((a) => a.registeredMs))}, ` +
+        `${p.removed.length} removed${when(p.removed.map((r) => r.removedMs))}`,
+    );
+  }
+  for (const f of autoscaler?.scaleDownFailures ?? []) {
+    lines.push(
+      pc.yellow(
+        `autoscaler: scale-down of ${f.node} at ${ms(f.t)} ${f.outcome}${f.message ? `: ${f.message}` : ''}`,
+      ),
+    );
   }
   const traffic = (m.traffic ?? {}) as Record<
     string,

@@ -33,6 +33,7 @@ import {
   type KubeletTiming,
   type MetricsConfig,
   type NodePool,
+  type PoolAutoscaling,
   type SimulationSpec,
   type SourceRef,
   type TimelineAction,
@@ -470,10 +471,28 @@ class Loader {
       };
       if (p.capacity !== undefined) pool.capacity = p.capacity as ResourceList;
       if (p.region !== undefined) pool.region = p.region;
+      if (p.autoscaling !== undefined) {
+        const a = p.autoscaling;
+        if (a.min > a.max) {
+          this.error(
+            this.at(this.at(poolPlace, 'autoscaling'), 'min'),
+            `autoscaling min ${a.min} is greater than max ${a.max}`,
+            'min must be at most max',
+          );
+        }
+        const autoscaling: PoolAutoscaling = { min: a.min, max: a.max };
+        if (a.provisioningDelay !== undefined)
+          autoscaling.provisioningDelayMs = parseDuration(a.provisioningDelay);
+        if (a.scaleDownUnneededTime !== undefined)
+          autoscaling.scaleDownUnneededTimeMs = parseDuration(a.scaleDownUnneededTime);
+        pool.autoscaling = autoscaling;
+      }
       // Generated names (<prefix>-<n>) must not collide with explicit nodes or another pool's
       // nodes; two pools can only collide when their prefixes are equal.
       const prefixPlace = this.at(poolPlace, p.namePrefix !== undefined ? 'namePrefix' : 'name');
-      const explicit = nodes.find((n) => poolIndex(pool.namePrefix, n.metadata.name) <= pool.count);
+      // An autoscaled pool may grow to any index (the autoscaler and addNodes continue numbering).
+      const reach = pool.autoscaling !== undefined ? Number.MAX_SAFE_INTEGER : pool.count;
+      const explicit = nodes.find((n) => poolIndex(pool.namePrefix, n.metadata.name) <= reach);
       const otherPool = prefixes.get(pool.namePrefix);
       if (explicit !== undefined) {
         this.error(
@@ -711,8 +730,14 @@ class Loader {
     const named = new Set(nodes.map((n) => n.metadata.name));
     // Pool nodes are <prefix>-1 .. <prefix>-<count>; addNodes continues the numbering.
     const counts = new Map(pools.map((p) => [p.name, p.count]));
+    // Any node of an autoscaled pool may exist by then: only the run knows what the autoscaler adds.
     const exists = (name: string) =>
-      named.has(name) || pools.some((p) => poolIndex(p.namePrefix, name) <= counts.get(p.name)!);
+      named.has(name) ||
+      pools.some(
+        (p) =>
+          poolIndex(p.namePrefix, name) <=
+          (p.autoscaling !== undefined ? Number.MAX_SAFE_INTEGER : counts.get(p.name)!),
+      );
     for (const { action, place } of entries) {
       if (action.action === 'addNodes') {
         counts.set(action.pool, counts.get(action.pool)! + action.count);

@@ -110,6 +110,19 @@ export const NodePoolSchema = z.strictObject({
     .array(Name)
     .optional()
     .meta({ description: 'Images present on the nodes at start (no pull needed)' }),
+  autoscaling: z
+    .strictObject({
+      min: NonNegativeInt.meta({ description: 'The autoscaler never removes nodes below this size' }),
+      max: NonNegativeInt.meta({ description: 'The autoscaler never adds nodes beyond this size' }),
+      provisioningDelay: DurationSchema.optional().meta({
+        description: 'From the scale-up decision to the node registering; default 60s',
+      }),
+      scaleDownUnneededTime: DurationSchema.optional().meta({
+        description: 'How long a node must be unneeded before it is removed; default 10m',
+      }),
+    })
+    .optional()
+    .meta({ description: 'Let the cluster autoscaler resize this pool (docs/autoscaler.md)' }),
 });
 
 export const ClusterSchema = z.strictObject({

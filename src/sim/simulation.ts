@@ -30,6 +30,7 @@ import { Client } from '../store/client.js';
 import { NodeLeases } from '../store/leases.js';
 import { Store } from '../store/store.js';
 import { KUBESIM_VERSION } from '../version.js';
+import { ClusterAutoscaler } from './autoscaler.js';
 import { Drain } from './drain.js';
 import { buildPoolNode, registeredNode } from './node-pool.js';
 import type { SimulationSpec, SourceRef } from './spec.js';
@@ -177,17 +178,22 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     client.create(node.kind === 'Node' ? registeredNode(node as Node) : node);
     nodeAgents.add(node.metadata.name, images);
   };
-  const addPoolNodes = (poolName: string, count: number, client = admin) => {
+  /** Creates `count` nodes of the pool, continuing its numbering; returns their names. */
+  const addPoolNodes = (poolName: string, count: number, client = admin): string[] => {
     const pool = spec.pools.find((p) => p.name === poolName);
     if (pool === undefined) {
       warn(`addNodes: no pool named ${poolName}`);
-      return;
+      return [];
     }
+    const names: string[] = [];
     for (let i = 0; i < count; i++) {
       const index = poolNext.get(poolName) ?? 1;
       poolNext.set(poolName, index + 1);
-      addNode(buildPoolNode(pool, index), pool.images, client);
+      const node = buildPoolNode(pool, index);
+      addNode(node, pool.images, client);
+      names.push(node.metadata.name);
     }
+    return names;
   };
   for (const node of spec.nodes) addNode(node, [], setup);
   for (const pool of spec.pools) addPoolNodes(pool.name, pool.count, setup);
@@ -204,12 +210,40 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     }
   }
 
+  /** Deletes the Node object and stops its kubelet (the instance is gone). */
+  const removeNode = (name: string, client = admin): boolean => {
+    if (store.get('Node', undefined, name) === undefined) return false;
+    nodeAgents.crash(name);
+    leases.remove(name);
+    client.delete('Node', undefined, name);
+    return true;
+  };
+
+  let autoscaler: ClusterAutoscaler | undefined;
+  if (spec.pools.some((p) => p.autoscaling !== undefined)) {
+    const client = new Client(store, 'cluster-autoscaler');
+    autoscaler = new ClusterAutoscaler(
+      {
+        engine,
+        store,
+        client,
+        addPoolNode: (pool) => addPoolNodes(pool, 1, client)[0],
+        removeNode: (name) => removeNode(name, client),
+        warn: (message) => warn(message),
+      },
+      spec.pools,
+    );
+    autoscaler.start();
+  }
+
   const drains: Drain[] = [];
   scheduleTimeline(spec.timeline, {
     engine,
     client: admin,
     addNode: (node) => addNode(node),
-    addPoolNodes: (pool, count) => addPoolNodes(pool, count),
+    addPoolNodes: (pool, count) => {
+      addPoolNodes(pool, count);
+    },
     failNode: (name) => {
       if (!nodeAgents.has(name)) return false;
       nodeAgents.crash(name);
@@ -239,13 +273,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       drain.start();
       return true;
     },
-    removeNode: (name) => {
-      if (store.get('Node', undefined, name) === undefined) return false;
-      nodeAgents.crash(name);
-      leases.remove(name);
-      admin.delete('Node', undefined, name);
-      return true;
-    },
+    removeNode: (name) => removeNode(name),
     warn,
   });
 
@@ -268,6 +296,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       metrics: {
         ...result.summary,
         drains: drains.map((d) => d.record),
+        ...(autoscaler !== undefined ? { autoscaler: autoscaler.record } : {}),
         ...(spec.traffic?.length ? { traffic: trafficResult.summary } : {}),
       },
     },

@@ -31,6 +31,17 @@ export interface NodePool {
   region?: string;
   /** Images already present on the nodes of this pool at start (no pull needed). */
   images: string[];
+  /** When set, the cluster autoscaler (sim/autoscaler.ts) resizes the pool within [min, max]. */
+  autoscaling?: PoolAutoscaling;
+}
+
+export interface PoolAutoscaling {
+  min: number;
+  max: number;
+  /** From the scale-up decision to the node registering; default 60 s. */
+  provisioningDelayMs?: number;
+  /** How long a node must be unneeded before it is removed; default 10 min. */
+  scaleDownUnneededTimeMs?: number;
 }
 
 export interface MetricsConfig {
