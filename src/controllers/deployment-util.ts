@@ -369,7 +369,8 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function withoutHashLabel(t: PodTemplateSpec): PodTemplateSpec {
+/** The template without the pod-template-hash label (what a rollback copies back). */
+export function withoutHashLabel(t: PodTemplateSpec): PodTemplateSpec {
   const labels = t.metadata?.labels;
   if (labels === undefined || !(POD_TEMPLATE_HASH_LABEL in labels)) return t;
   const { [POD_TEMPLATE_HASH_LABEL]: _hash, ...rest } = labels;

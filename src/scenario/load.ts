@@ -649,7 +649,8 @@ class Loader {
         case 'scale':
         case 'setImage':
         case 'delete':
-        case 'forceDelete': {
+        case 'forceDelete':
+        case 'rollback': {
           const target = resolveTarget(item.target, item.namespace);
           if (item.namespace !== undefined && !isNamespaced(target.kind)) {
             this.warn(
@@ -662,6 +663,8 @@ class Loader {
           else if (item.action === 'setImage')
             push({ at, source, action: 'setImage', target, container: item.container, image: item.image });
           else if (item.action === 'forceDelete') push({ at, source, action: 'forceDelete', target });
+          else if (item.action === 'rollback')
+            push({ at, source, action: 'rollback', target, toRevision: item.toRevision ?? 0 });
           else push({ at, source, action: 'delete', target });
           break;
         }

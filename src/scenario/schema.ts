@@ -195,6 +195,7 @@ export const ACTION_NAMES = [
   'forceDelete',
   'drain',
   'uncordon',
+  'rollback',
 ] as const;
 
 function targetFor(action: string) {
@@ -274,6 +275,15 @@ export const TimelineItemSchema = z.discriminatedUnion('action', [
     }),
   }),
   z.strictObject({ at: At, action: z.literal('uncordon'), node: Name }),
+  z.strictObject({
+    at: At,
+    action: z.literal('rollback'),
+    target: targetFor('rollback'),
+    namespace: Namespace,
+    toRevision: NonNegativeInt.optional().meta({
+      description: 'kubectl rollout undo --to-revision; default: the previous revision',
+    }),
+  }),
 ]);
 
 export type TimelineItem = z.infer<typeof TimelineItemSchema>;

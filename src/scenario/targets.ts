@@ -54,6 +54,7 @@ export const ACTION_TARGET_KINDS: Readonly<Record<string, readonly KnownKind[] |
   setImage: ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Pod'],
   delete: undefined,
   forceDelete: ['Pod'],
+  rollback: ['Deployment'],
 };
 
 function listKinds(kinds: readonly string[]): string {

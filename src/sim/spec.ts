@@ -86,7 +86,9 @@ export type TimelineAction =
   /** kubectl drain NODE (see sim/drain.ts). */
   | (ActionBase & { action: 'drain'; node: string; options: DrainOptions })
   /** kubectl uncordon NODE. */
-  | (ActionBase & { action: 'uncordon'; node: string });
+  | (ActionBase & { action: 'uncordon'; node: string })
+  /** kubectl rollout undo (sim/rollback.ts); toRevision 0 = the previous revision. */
+  | (ActionBase & { action: 'rollback'; target: ObjectTarget; toRevision: number });
 
 export type TimelineActionName = TimelineAction['action'];
 

@@ -2,11 +2,12 @@
 // would run kubectl or a cloud console. An action whose target is missing at run time is skipped
 // with a warning that points at the action in the scenario file.
 
-import type { Container, KubeObject, Node, PodSpec, PodTemplateSpec } from '../api/types.js';
+import type { Container, Deployment, KubeObject, Node, PodSpec, PodTemplateSpec } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { Client } from '../store/client.js';
 import { ApiError } from '../store/errors.js';
 import type { DrainOptions } from './drain.js';
+import { rollbackDeployment } from './rollback.js';
 import type { ObjectTarget, SourceRef, TimelineAction } from './spec.js';
 
 export interface TimelineEnv {
@@ -127,6 +128,17 @@ export function runAction(action: TimelineAction, env: TimelineEnv): void {
       case 'drain':
         if (!env.drainNode(action.node, action.options)) missing(`node/${action.node}`);
         return;
+      case 'rollback': {
+        const t = action.target;
+        const d = client.get<Deployment>('Deployment', t.namespace, t.name);
+        if (d === undefined) {
+          missing(describe(t));
+          return;
+        }
+        const refusal = rollbackDeployment(client, d, action.toRevision);
+        if (refusal !== undefined) env.warn(`rollback: ${describe(t)}: ${refusal}`, action.source);
+        return;
+      }
       case 'uncordon': {
         const node = client.get<Node>('Node', undefined, action.node);
         if (node === undefined) {

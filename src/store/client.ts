@@ -47,6 +47,11 @@ export class Client {
     );
   }
 
+  /** Every object of a kind (the authoritative list, as `kubectl get` reads it). */
+  list<T extends KubeObject>(kind: string): T[] {
+    return [...this.store.list<T>(kind)];
+  }
+
   /** Reads the authoritative object; components that must not see fresher data than their informer should not use this. */
   get<T extends KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
     return this.store.get<T>(kind, namespace, name);

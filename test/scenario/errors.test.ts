@@ -37,7 +37,7 @@ describe('scenario errors point at the mistake', () => {
   it('unknown action points at the action value and lists the valid ones', async () => {
     const f = bad('unknown-action.yaml');
     expect(await errorLines(f)).toEqual([
-      `${f}:8:15: spec.timeline[0].action: unknown action "scael" (did you mean "scale"? valid actions: scale, setImage, failNode, recoverNode, partitionNode, healNode, addNodes, apply, delete, forceDelete, drain, uncordon)`,
+      `${f}:8:15: spec.timeline[0].action: unknown action "scael" (did you mean "scale"? valid actions: scale, setImage, failNode, recoverNode, partitionNode, healNode, addNodes, apply, delete, forceDelete, drain, uncordon, rollback)`,
     ]);
   });
 

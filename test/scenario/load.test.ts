@@ -308,7 +308,7 @@ describe('checkScenario diagnostics', () => {
       'mem/s.yaml:6:42: unknown field "spec.objects[2].y" (valid fields here: file)',
       'mem/s.yaml:8:7: apply needs an object or a file (e.g. object: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}} or file: manifests/x.yaml)',
       'mem/s.yaml:9:37: apply takes an object or a file, not both (e.g. object: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}} or file: manifests/x.yaml)',
-      'mem/s.yaml:10:7: spec.timeline[2]: missing required field "action" (valid actions: scale, setImage, failNode, recoverNode, partitionNode, healNode, addNodes, apply, delete, forceDelete, drain, uncordon)',
+      'mem/s.yaml:10:7: spec.timeline[2]: missing required field "action" (valid actions: scale, setImage, failNode, recoverNode, partitionNode, healNode, addNodes, apply, delete, forceDelete, drain, uncordon, rollback)',
       'mem/s.yaml:11:40: spec.timeline[3].target: invalid target "web" (write <kind>/<name>, e.g. deployment/ghost; put the namespace in a separate namespace: field)',
     ]);
   });
