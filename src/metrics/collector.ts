@@ -38,6 +38,7 @@ import type { WatchEvent } from '../store/watch.js';
 import { DaemonSetMetrics } from './daemonset-metrics.js';
 import { DisruptionMetrics } from './disruption-metrics.js';
 import { GroundTruthMetrics } from './ground-truth-metrics.js';
+import { RecoveryMetrics } from './recovery-metrics.js';
 
 export const SERIES_METRICS = [
   'pods_pending',
@@ -88,6 +89,10 @@ export const SUMMARY_METRICS: Readonly<Record<string, string>> = {
     'pods that got a DisruptionTarget condition, by reason: taintEviction, evictionApi (drains), ' +
     'preemption, podGC; each pod counts once per reason',
   container_restarts: 'sum over pods of their highest container restartCount',
+  failures:
+    'per injected fault (failNode, partitionNode, node removal): t, impactMs (first time a workload ' +
+    'was below what it wants), recoveredMs (every workload whole again) and timeToRecoverMs; nulls ' +
+    'for no visible impact or no recovery by the end',
   daemonsets:
     'per DaemonSet "namespace/name": desired, available and updated at the end (status), ' +
     'coverageGapNodeSeconds (integral of desired - available over the run, node-seconds), ' +
@@ -227,6 +232,7 @@ export class MetricsCollector {
   private readonly daemonSets = new DaemonSetMetrics();
   private readonly truth = new GroundTruthMetrics();
   private readonly disruptions = new DisruptionMetrics();
+  private readonly recovery = new RecoveryMetrics();
   private truthSummary: ReturnType<GroundTruthMetrics['finish']> | undefined;
   private daemonSetSummary: ReturnType<DaemonSetMetrics['finish']> = {};
   private readonly series: SeriesPoint[] = [];
@@ -270,7 +276,7 @@ export class MetricsCollector {
     this.nextSampleT = Math.ceil(engine.now / this.intervalMs) * this.intervalMs;
     // Objects that exist before the collector does are taken in as if added now.
     const t = engine.now;
-    for (const kind of ['Node', 'Pod', 'Deployment', 'DaemonSet']) {
+    for (const kind of ['Node', 'Pod', 'Deployment', 'DaemonSet', 'StatefulSet']) {
       for (const obj of store.list(kind))
         this.onChange({ type: 'ADDED', object: obj, t, seq: -1, actor: '' });
     }
@@ -286,6 +292,11 @@ export class MetricsCollector {
     const t = this.engine.now;
     if (t !== this.lastChangeT) this.advance(t);
     this.truth.onContainers(t, node, pod, running);
+  }
+
+  /** Called by the simulation when the timeline injects a fault (failNode, partitionNode, node removal). */
+  recordFault(action: string, node: string): void {
+    this.recovery.recordFault(action, node, this.engine.now);
   }
 
   /** Called by the simulation for every scheduling attempt of a pod (successful or not). */
@@ -321,9 +332,14 @@ export class MetricsCollector {
         break;
       case 'Deployment':
         this.onDeployment(event as WatchEvent<Deployment>);
+        this.recovery.onWorkload(event);
         break;
       case 'DaemonSet':
         this.daemonSets.onChange(event as WatchEvent<DaemonSet>);
+        this.recovery.onWorkload(event);
+        break;
+      case 'StatefulSet':
+        this.recovery.onWorkload(event);
         break;
     }
   }
@@ -764,6 +780,7 @@ export class MetricsCollector {
       nodes_ready_at_end: this.nodesReady,
       ...this.truthSummary!,
       ...this.disruptions.summary(),
+      failures: this.recovery.finish(),
       workloads,
       daemonsets: this.daemonSetSummary,
     };

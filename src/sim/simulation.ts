@@ -246,6 +246,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     },
     failNode: (name) => {
       if (!nodeAgents.has(name)) return false;
+      metrics.recordFault('failNode', name);
       nodeAgents.crash(name);
       return true;
     },
@@ -256,6 +257,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     },
     partitionNode: (name) => {
       if (!nodeAgents.has(name)) return false;
+      metrics.recordFault('partitionNode', name);
       nodeAgents.partition(name);
       return true;
     },
@@ -273,7 +275,10 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       drain.start();
       return true;
     },
-    removeNode: (name) => removeNode(name),
+    removeNode: (name) => {
+      if (store.get('Node', undefined, name) !== undefined) metrics.recordFault('removeNode', name);
+      return removeNode(name);
+    },
     warn,
   });
 

@@ -50,6 +50,19 @@ describe('node-failure-recovery', async () => {
     expect(evicted[0]!.actor).toBe('taint-eviction-controller');
   });
 
+  test('time to recover: impact when node-2 is noticed (10m55s), whole again at 16m01s', () => {
+    expect(result.summary.metrics.failures).toEqual([
+      {
+        action: 'failNode',
+        node: 'node-2',
+        t: 600_000,
+        impactMs: 655_000,
+        recoveredMs: 961_000,
+        timeToRecoverMs: 361_000,
+      },
+    ]);
+  });
+
   test('the two evictions are counted as taint evictions; no container restarted', () => {
     expect(result.summary.metrics).toMatchObject({
       disruptions: { taintEviction: 2, evictionApi: 0, preemption: 0, podGC: 0 },

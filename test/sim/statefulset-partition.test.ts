@@ -27,6 +27,19 @@ describe('statefulset-partition scenario', async () => {
     expect(web0[1]!.startedMs).toBe(1506 * S);
   });
 
+  test('the StatefulSet is whole again only after the force delete: 911 s after the partition', () => {
+    expect(result.summary.metrics.failures).toEqual([
+      {
+        action: 'partitionNode',
+        node: 'node-2',
+        t: 600 * S,
+        impactMs: 655 * S,
+        recoveredMs: 1511 * S,
+        timeToRecoverMs: 911 * S,
+      },
+    ]);
+  });
+
   test('two web-0 ran at once until the partition healed, and the metrics say so', () => {
     expect(result.summary.metrics).toMatchObject({
       identity_violations: 1,
