@@ -1,6 +1,7 @@
 // Timing overrides: per pod (pull, start, readiness, run and shutdown times) and per StorageClass
-// (how long its provisioner takes to create a volume). They are annotations, so real manifests
-// stay valid Kubernetes and a scenario can tune one workload or class without touching the others.
+// (how long its provisioner takes to create a volume, and how long its volumes take to attach and
+// detach). They are annotations, so real manifests stay valid Kubernetes and a scenario can tune
+// one workload or class without touching the others.
 
 import { DurationError, parseDuration } from './duration.js';
 import { error, type Issue, type IssuePath, warning } from './issue.js';
@@ -22,6 +23,10 @@ export const ANNOTATIONS = {
 export const STORAGE_CLASS_ANNOTATIONS = {
   /** From the provisioner taking a claim to the claim's PersistentVolume existing. */
   provisioningDelay: 'kubesim.io/provisioning-delay',
+  /** How long attaching one of the class's volumes to a node takes (attach/detach controller). */
+  attachDelay: 'kubesim.io/attach-delay',
+  /** How long detaching one of the class's volumes from a node takes. */
+  detachDelay: 'kubesim.io/detach-delay',
 } as const;
 
 /** The kinds that carry kubesim.io annotations (pods include pod templates). */

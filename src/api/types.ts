@@ -278,8 +278,15 @@ export interface Node extends KubeObject {
     allocatable?: ResourceList;
     conditions?: NodeCondition[];
     images?: ContainerImage[];
+    /** Volumes the attach/detach controller has attached to the node (name: the PV's name). */
+    volumesAttached?: AttachedVolume[];
     [extra: string]: unknown;
   };
+}
+
+export interface AttachedVolume {
+  name: string;
+  devicePath: string;
 }
 
 // ---------------------------------------------------------------- workloads

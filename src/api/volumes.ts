@@ -173,3 +173,22 @@ export function isVolumeAvailable(pv: PersistentVolume): boolean {
   const ref = pv.spec.claimRef;
   return ref === undefined || ref === null;
 }
+
+/**
+ * Whether a PV must be attached to a node before a pod there can mount it. Local, hostPath and NFS
+ * volumes have no attacher upstream (their plugins are not AttachableVolumePlugins); every other
+ * source (CSI, cloud disks) is attached by the attach/detach controller.
+ */
+export function needsAttach(pv: PersistentVolume): boolean {
+  return pv.spec.local === undefined && pv.spec.hostPath === undefined && pv.spec.nfs === undefined;
+}
+
+/**
+ * IsMultiAttachAllowed: a volume whose access modes include ReadOnlyMany or ReadWriteMany may be
+ * attached to several nodes at once; a ReadWriteOnce (or ReadWriteOncePod) one to one node only.
+ * A PV without access modes says nothing, and upstream then allows it.
+ */
+export function isMultiAttachAllowed(pv: PersistentVolume): boolean {
+  const modes = pv.spec.accessModes ?? [];
+  return modes.length === 0 || modes.some((m) => m === 'ReadOnlyMany' || m === 'ReadWriteMany');
+}

@@ -1,8 +1,9 @@
 // The simulated kubelet of one node. It holds the node's ground truth — which pods really have
 // running containers — and reports to the API what it can: pod start-up (volumes mounted once their
-// claims are bound; image pulls serialized per node, cached after the first pull; container start;
-// readiness), graceful termination, and the node lease. A crashed kubelet reports nothing and its
-// containers are gone; the API only learns of it through the node lifecycle controller.
+// claims are bound and, if they need it, attached to the node; image pulls serialized per node,
+// cached after the first pull; container start; readiness), graceful termination, and the node
+// lease. A crashed kubelet reports nothing and its containers are gone; the API only learns of it
+// through the node lifecycle controller.
 //
 // A partitioned node is cut off from the API server but keeps running: its containers go on, the
 // kubelet neither renews its lease nor writes anything, and its view of the API freezes (it learns
@@ -18,6 +19,7 @@ import type {
   ContainerStatus,
   Node,
   NodeCondition,
+  PersistentVolume,
   PersistentVolumeClaim,
   Pod,
   PodStatus,
@@ -29,7 +31,7 @@ import type { Informer } from '../store/informer.js';
 import type { NodeLeases } from '../store/leases.js';
 import { StatusManager } from './status-manager.js';
 import { ANNOTATIONS, type ImageTiming, type KubeletTiming } from './timing.js';
-import { claimsMountable } from './volumes.js';
+import { claimsMountable, volumesAttached } from './volumes.js';
 
 export interface KubeletEnv {
   engine: Engine;
@@ -37,6 +39,11 @@ export interface KubeletEnv {
   pods: Informer<Pod>;
   /** PersistentVolumeClaims: a pod's containers start only once every claim it mounts is bound. */
   claims: Informer<PersistentVolumeClaim>;
+  /**
+   * Nodes: a pod's containers start only once the volumes that need attaching are in its node's
+   * status.volumesAttached. Without this view (controller-less harnesses) attachment is not awaited.
+   */
+  nodes?: Informer<Node>;
   leases: NodeLeases;
   timing: KubeletTiming;
   images: Record<string, ImageTiming>;
@@ -169,6 +176,12 @@ export class Kubelet {
     this.sync(pod);
   }
 
+  /** The node's status.volumesAttached changed: pods waiting for their volumes may go on. */
+  onVolumesAttachedChanged(): void {
+    if (!this.alive || this.partitioned) return;
+    for (const r of [...this.runtimes.values()]) if (r.state === 'mounting') this.mountVolumes(r);
+  }
+
   /** A claim the pod mounts changed: a pod waiting for its volumes may go on. */
   onClaimEvent(pod: Pod): void {
     if (!this.alive || this.partitioned) return;
@@ -243,10 +256,19 @@ export class Kubelet {
 
   /**
    * Volumes come first (the volume manager's WaitForAttachAndMount), then images and containers.
-   * Until every claim the pod mounts is bound the pod stays in ContainerCreating.
+   * Until every claim the pod mounts is bound, and its volume attached to this node if it needs
+   * attaching, the pod stays in ContainerCreating.
    */
   private mountVolumes(r: PodRuntime): void {
-    if (!claimsMountable(r.pod, (namespace, name) => this.env.claims.get(namespace, name))) return;
+    const claim = (namespace: string, name: string) => this.env.claims.get(namespace, name);
+    if (!claimsMountable(r.pod, claim)) return;
+    const { nodes } = this.env;
+    if (nodes !== undefined) {
+      // The volume manager reads the PV from the API server itself (getPVCExtractPV).
+      const volume = (name: string) =>
+        this.env.client.get<PersistentVolume>('PersistentVolume', undefined, name);
+      if (!volumesAttached(r.pod, claim, volume, nodes.get(undefined, this.nodeName))) return;
+    }
     r.state = 'creating';
     this.schedule(this.containersStartAt(r.pod), r, () => this.containersStarted(r));
   }

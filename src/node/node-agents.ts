@@ -3,7 +3,7 @@
 // it, so no kubelet scans every pod. Answers ground-truth questions (what really runs where) for
 // metrics and invariant checks.
 
-import type { PersistentVolumeClaim, Pod } from '../api/types.js';
+import type { Node, PersistentVolumeClaim, Pod } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import { Client } from '../store/client.js';
 import type { Informer } from '../store/informer.js';
@@ -18,6 +18,8 @@ export interface NodeAgentsOptions {
   store: Store;
   pods: Informer<Pod>;
   claims: Informer<PersistentVolumeClaim>;
+  /** Nodes, for status.volumesAttached (optional: without it kubelets do not await attachment). */
+  nodes?: Informer<Node>;
   leases: NodeLeases;
   timing: KubeletTiming;
   images: Record<string, ImageTiming>;
@@ -59,11 +61,18 @@ export class NodeAgents {
         if (pod.spec.nodeName) this.kubelets.get(pod.spec.nodeName)?.onClaimEvent(pod);
       }
     });
+    options.nodes?.onEvent((event) => {
+      if (event.type !== 'MODIFIED') return;
+      const before = event.oldObject?.status?.volumesAttached;
+      const after = event.object.status?.volumesAttached;
+      if (before === after) return;
+      this.kubelets.get(event.object.metadata.name)?.onVolumesAttachedChanged();
+    });
   }
 
   /** Creates and boots the kubelet for a Node that exists in the API. */
   add(nodeName: string, initialImages: readonly string[] = []): Kubelet {
-    const { engine, store, pods, claims, leases, timing, images, onContainers } = this.options;
+    const { engine, store, pods, claims, nodes, leases, timing, images, onContainers } = this.options;
     const env: KubeletEnv = {
       engine,
       client: new Client(store, `kubelet/${nodeName}`),
@@ -73,6 +82,7 @@ export class NodeAgents {
       timing,
       images,
     };
+    if (nodes !== undefined) env.nodes = nodes;
     if (onContainers !== undefined) env.onContainers = onContainers;
     const kubelet = new Kubelet(nodeName, env, initialImages);
     this.kubelets.set(nodeName, kubelet);

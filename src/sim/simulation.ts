@@ -3,6 +3,7 @@
 // point that the CLI, tests and notebooks share.
 
 import type { KubeObject, Node, PersistentVolumeClaim, Pod } from '../api/types.js';
+import { AttachDetachController } from '../controllers/attach-detach.js';
 import { type Controller, InformerFactory, makeControllerContext } from '../controllers/context.js';
 import { DaemonSetController } from '../controllers/daemonset.js';
 import { DeploymentController } from '../controllers/deployment.js';
@@ -124,6 +125,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     store,
     pods: informers.get<Pod>('Pod', delay),
     claims: informers.get<PersistentVolumeClaim>('PersistentVolumeClaim', delay),
+    nodes: informers.get<Node>('Node', delay),
     leases,
     timing: spec.kubelet,
     images: spec.images,
@@ -142,6 +144,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     new PodGarbageCollector(ctx('pod-garbage-collector')),
     new DisruptionController(ctx('disruption-controller')),
     new PersistentVolumeController(ctx('persistentvolume-binder-controller')),
+    new AttachDetachController(ctx('attachdetach-controller')),
     new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
     new TaintEvictionController(ctx('taint-eviction-controller')),
     new EndpointsController(ctx('endpoints-controller')),
