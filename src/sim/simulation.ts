@@ -10,7 +10,11 @@ import { DeploymentController } from '../controllers/deployment.js';
 import { DisruptionController } from '../controllers/disruption.js';
 import { EndpointsController } from '../controllers/endpoints.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
-import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
+import {
+  DEFAULT_NODE_LIFECYCLE_CONFIG,
+  type NodeLifecycleConfig,
+  NodeLifecycleController,
+} from '../controllers/node-lifecycle.js';
 import { PersistentVolumeController } from '../controllers/persistent-volume.js';
 import { PodGarbageCollector } from '../controllers/pod-gc.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
@@ -22,9 +26,11 @@ import { EventLog } from '../metrics/event-log.js';
 import { TrafficModel } from '../metrics/traffic.js';
 import { NodeAgents } from '../node/node-agents.js';
 import { resolveSchedulerConfig, SchedulerConfigError, schedulerInput } from '../scheduler/build.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../scheduler/config/defaults.js';
 import type { DecisionRecord } from '../scheduler/decision.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { KubeScheduler } from '../scheduler/kube-scheduler.js';
+import { versionAtLeast } from '../scheduler/plugins/node-resources-fit.js';
 import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
 import type { Scheduler, SchedulerEnv } from '../scheduler/scheduler.js';
 import { Client } from '../store/client.js';
@@ -145,7 +151,11 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     new DisruptionController(ctx('disruption-controller')),
     new PersistentVolumeController(ctx('persistentvolume-binder-controller')),
     new AttachDetachController(ctx('attachdetach-controller')),
-    new NodeLifecycleController(ctx('node-lifecycle-controller'), leases),
+    new NodeLifecycleController(
+      ctx('node-lifecycle-controller'),
+      leases,
+      nodeLifecycleConfig(options.scheduler ?? spec.scheduler),
+    ),
     new TaintEvictionController(ctx('taint-eviction-controller')),
     new EndpointsController(ctx('endpoints-controller')),
   ];
@@ -333,6 +343,24 @@ function runWithProgress(
     engine.run(Math.floor((durationMs * i) / slices));
     onProgress(engine.now, durationMs);
   }
+}
+
+/**
+ * The node lifecycle controller's settings for the modelled Kubernetes version (the scheduler
+ * configuration's kubesim.kubernetesVersion): --node-monitor-grace-period is 50 s since 1.32,
+ * 40 s before (kubernetes#126287). An invalid scheduler configuration is reported by makeScheduler.
+ */
+function nodeLifecycleConfig(source: string | Record<string, unknown>): NodeLifecycleConfig {
+  let version = DEFAULT_KUBERNETES_VERSION;
+  try {
+    version = resolveSchedulerConfig(source).config.kubesim.kubernetesVersion;
+  } catch (e) {
+    if (!(e instanceof SchedulerConfigError)) throw e;
+  }
+  return {
+    ...DEFAULT_NODE_LIFECYCLE_CONFIG,
+    gracePeriodMs: versionAtLeast(version, 1, 32) ? 50_000 : 40_000,
+  };
 }
 
 /** The scheduler asked for does not exist or its configuration is invalid (a user error). */

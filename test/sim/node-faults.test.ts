@@ -181,3 +181,39 @@ spec:
     expect(web.at(-1)!.value).toBe(4);
   });
 });
+
+describe('node-monitor grace period by Kubernetes version', async () => {
+  const { parseScenario } = await import('../../src/scenario/load.js');
+  const { simulate } = await import('../../src/sim/simulation.js');
+  const unknownAt = (version: string | undefined) => {
+    const scheduler =
+      version === undefined
+        ? ''
+        : `  scheduler: {apiVersion: kubescheduler.config.k8s.io/v1, kind: KubeSchedulerConfiguration, kubesim: {kubernetesVersion: "${version}"}}\n`;
+    const text = `apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: grace}
+spec:
+  duration: 5m
+${scheduler}  cluster:
+    pools: [{name: default, namePrefix: node, count: 2, allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}]
+  timeline: [{at: 1m, action: failNode, node: node-1}]
+`;
+    let t: number | undefined;
+    simulate(parseScenario(text, 'grace.yaml').spec, {
+      onEventLine: (line) => {
+        const e = JSON.parse(line);
+        const ready = e.object.status?.conditions?.find((c: { type: string }) => c.type === 'Ready');
+        if (t === undefined && e.object.kind === 'Node' && ready?.status === 'Unknown') t = e.t;
+      },
+    });
+    return t;
+  };
+
+  test('50 s from 1.32 on (the default 1.33), 40 s for 1.31 and older', () => {
+    // Silent from 60 s: the first 5 s monitor tick after the grace period.
+    expect(unknownAt(undefined)).toBe(115_000);
+    expect(unknownAt('1.32')).toBe(115_000);
+    expect(unknownAt('1.31')).toBe(105_000);
+  });
+});
