@@ -17,6 +17,7 @@ import { withCondition } from '../api/pod.js';
 import type {
   ContainerImage,
   ContainerStatus,
+  KubeObject,
   Node,
   NodeCondition,
   PersistentVolume,
@@ -29,6 +30,7 @@ import type { Client } from '../store/client.js';
 import { isNotFound } from '../store/errors.js';
 import type { Informer } from '../store/informer.js';
 import type { NodeLeases } from '../store/leases.js';
+import { missingConfigRef } from './config-refs.js';
 import { StatusManager } from './status-manager.js';
 import { ANNOTATIONS, type ImageTiming, type KubeletTiming } from './timing.js';
 import { claimsMountable, volumesAttached } from './volumes.js';
@@ -39,6 +41,12 @@ export interface KubeletEnv {
   pods: Informer<Pod>;
   /** PersistentVolumeClaims: a pod's containers start only once every claim it mounts is bound. */
   claims: Informer<PersistentVolumeClaim>;
+  /**
+   * ConfigMaps and Secrets: a pod's containers start only once every one it requires exists
+   * (config-refs.ts). Without these views (controller-less harnesses) they are not awaited.
+   */
+  configMaps?: Informer<KubeObject>;
+  secrets?: Informer<KubeObject>;
   /**
    * Nodes: a pod's containers start only once the volumes that need attaching are in its node's
    * status.volumesAttached. Without this view (controller-less harnesses) attachment is not awaited.
@@ -182,6 +190,11 @@ export class Kubelet {
     for (const r of [...this.runtimes.values()]) if (r.state === 'mounting') this.mountVolumes(r);
   }
 
+  /** A ConfigMap or Secret the pod requires appeared or changed: it may go on. */
+  onConfigRefEvent(pod: Pod): void {
+    this.onClaimEvent(pod);
+  }
+
   /** A claim the pod mounts changed: a pod waiting for its volumes may go on. */
   onClaimEvent(pod: Pod): void {
     if (!this.alive || this.partitioned) return;
@@ -260,6 +273,12 @@ export class Kubelet {
    * attaching, the pod stays in ContainerCreating.
    */
   private mountVolumes(r: PodRuntime): void {
+    const { configMaps, secrets } = this.env;
+    if (configMaps !== undefined && secrets !== undefined) {
+      const exists = (kind: string, namespace: string, name: string) =>
+        (kind === 'ConfigMap' ? configMaps : secrets).get(namespace, name) !== undefined;
+      if (missingConfigRef(r.pod, exists) !== undefined) return;
+    }
     const claim = (namespace: string, name: string) => this.env.claims.get(namespace, name);
     if (!claimsMountable(r.pod, claim)) return;
     const { nodes } = this.env;

@@ -3,12 +3,13 @@
 // it, so no kubelet scans every pod. Answers ground-truth questions (what really runs where) for
 // metrics and invariant checks.
 
-import type { Node, PersistentVolumeClaim, Pod } from '../api/types.js';
+import type { KubeObject, Node, PersistentVolumeClaim, Pod } from '../api/types.js';
 import type { Engine } from '../engine/engine.js';
 import { Client } from '../store/client.js';
 import type { Informer } from '../store/informer.js';
 import type { NodeLeases } from '../store/leases.js';
 import type { Store } from '../store/store.js';
+import { configRefKey, POD_CONFIG_REFS_INDEX, podConfigRefKeys } from './config-refs.js';
 import { Kubelet, type KubeletEnv } from './kubelet.js';
 import type { ImageTiming, KubeletTiming } from './timing.js';
 import { claimKey, POD_CLAIMS_INDEX, podClaimKeys } from './volumes.js';
@@ -20,6 +21,9 @@ export interface NodeAgentsOptions {
   claims: Informer<PersistentVolumeClaim>;
   /** Nodes, for status.volumesAttached (optional: without it kubelets do not await attachment). */
   nodes?: Informer<Node>;
+  /** ConfigMaps and Secrets pods require (optional: without them kubelets do not await them). */
+  configMaps?: Informer<KubeObject>;
+  secrets?: Informer<KubeObject>;
   leases: NodeLeases;
   timing: KubeletTiming;
   images: Record<string, ImageTiming>;
@@ -61,6 +65,21 @@ export class NodeAgents {
         if (pod.spec.nodeName) this.kubelets.get(pod.spec.nodeName)?.onClaimEvent(pod);
       }
     });
+    if (options.configMaps !== undefined && options.secrets !== undefined) {
+      options.pods.addIndex(POD_CONFIG_REFS_INDEX, podConfigRefKeys);
+      for (const [kind, informer] of [
+        ['ConfigMap', options.configMaps],
+        ['Secret', options.secrets],
+      ] as const) {
+        informer.onEvent((event) => {
+          if (event.type === 'DELETED') return; // a deletion never lets a pod start
+          const key = configRefKey(kind, event.object.metadata.namespace, event.object.metadata.name);
+          for (const pod of [...options.pods.byIndex(POD_CONFIG_REFS_INDEX, key)]) {
+            if (pod.spec.nodeName) this.kubelets.get(pod.spec.nodeName)?.onConfigRefEvent(pod);
+          }
+        });
+      }
+    }
     options.nodes?.onEvent((event) => {
       if (event.type !== 'MODIFIED') return;
       const before = event.oldObject?.status?.volumesAttached;
@@ -72,7 +91,8 @@ export class NodeAgents {
 
   /** Creates and boots the kubelet for a Node that exists in the API. */
   add(nodeName: string, initialImages: readonly string[] = []): Kubelet {
-    const { engine, store, pods, claims, nodes, leases, timing, images, onContainers } = this.options;
+    const { engine, store, pods, claims, nodes, configMaps, secrets, leases, timing, images, onContainers } =
+      this.options;
     const env: KubeletEnv = {
       engine,
       client: new Client(store, `kubelet/${nodeName}`),
@@ -83,6 +103,8 @@ export class NodeAgents {
       images,
     };
     if (nodes !== undefined) env.nodes = nodes;
+    if (configMaps !== undefined) env.configMaps = configMaps;
+    if (secrets !== undefined) env.secrets = secrets;
     if (onContainers !== undefined) env.onContainers = onContainers;
     const kubelet = new Kubelet(nodeName, env, initialImages);
     this.kubelets.set(nodeName, kubelet);

@@ -132,6 +132,8 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     pods: informers.get<Pod>('Pod', delay),
     claims: informers.get<PersistentVolumeClaim>('PersistentVolumeClaim', delay),
     nodes: informers.get<Node>('Node', delay),
+    configMaps: informers.get<KubeObject>('ConfigMap', delay),
+    secrets: informers.get<KubeObject>('Secret', delay),
     leases,
     timing: spec.kubelet,
     images: spec.images,
