@@ -77,7 +77,8 @@ export const SUMMARY_METRICS: Readonly<Record<string, string>> = {
   nodes_at_end: 'nodes in the API at the end',
   nodes_ready_at_end: 'nodes with Ready=True at the end',
   workloads:
-    'per Deployment "namespace/name": desired (spec.replicas at the end), minAvailableDuringRollouts ' +
+    'per Deployment "namespace/name": desired (spec.replicas at the end), unavailableReplicaSeconds ' +
+    '(replica-seconds below desired over the run), minAvailableDuringRollouts ' +
     '(lowest availableReplicas during any rollout; null without rollouts), minAvailableAfterReady ' +
     '(lowest availableReplicas after first reaching desired; null if never reached), rollouts',
   identity_violations:
@@ -150,6 +151,8 @@ export interface RolloutRecord {
 
 export interface WorkloadSummary {
   desired: number;
+  /** Replica-seconds below spec.replicas over the whole run (availableReplicas, exact). */
+  unavailableReplicaSeconds: number;
   minAvailableDuringRollouts: number | null;
   minAvailableAfterReady: number | null;
   rollouts: RolloutRecord[];
@@ -222,6 +225,9 @@ interface WorkloadRecord {
   minAvailableAfterReady: number | null;
   rollouts: RolloutRecord[];
   open: OpenRollout | undefined;
+  /** ∫ max(desired − available, 0) dt while the Deployment exists, ms × replicas. */
+  unavailableMs: number;
+  lastT: number;
 }
 
 export class MetricsCollector {
@@ -577,10 +583,15 @@ export class MetricsCollector {
         minAvailableAfterReady: null,
         rollouts: [],
         open: undefined,
+        unavailableMs: 0,
+        lastT: event.t,
       };
       this.workloads.set(key, rec);
     }
     const t = event.t;
+    if (rec.exists && t > rec.lastT)
+      rec.unavailableMs += Math.max(rec.desired - rec.available, 0) * (t - rec.lastT);
+    rec.lastT = t;
     const status = d.status;
     // Integrate the time below desired up to this change with the state before it.
     if (rec.open !== undefined) {
@@ -662,6 +673,10 @@ export class MetricsCollector {
 
   private closeOpenRollouts(endMs: number): void {
     for (const rec of this.workloads.values()) {
+      if (rec.exists && endMs > rec.lastT) {
+        rec.unavailableMs += Math.max(rec.desired - rec.available, 0) * (endMs - rec.lastT);
+        rec.lastT = endMs;
+      }
       const open = rec.open;
       if (open === undefined) continue;
       if (open.below && endMs > open.lastT) open.record.belowDesiredMs += endMs - open.lastT;
@@ -756,6 +771,7 @@ export class MetricsCollector {
       }
       workloads[key] = {
         desired: w.desired,
+        unavailableReplicaSeconds: w.unavailableMs / 1000,
         minAvailableDuringRollouts: minDuring,
         minAvailableAfterReady: w.minAvailableAfterReady,
         rollouts: w.rollouts,

@@ -343,6 +343,8 @@ describe('MetricsCollector rollouts', () => {
     expect(r.summary.workloads).toEqual({
       'default/web': {
         desired: 5,
+        // 3 × 10 ms at start, 1 × 500 ms (1500–2000), 2 × 100 ms after the scale to 5, then 1 × 200 ms.
+        unavailableReplicaSeconds: 0.93,
         minAvailableDuringRollouts: 2,
         minAvailableAfterReady: 2,
         rollouts: r.rollouts,

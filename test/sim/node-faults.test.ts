@@ -63,6 +63,13 @@ describe('node-failure-recovery', async () => {
     ]);
   });
 
+  test('unavailable replica-seconds: 6 pods × 6 s to start, then 2 × 306 s from 10m55s to 16m01s', () => {
+    const web = (result.summary.metrics.workloads as Record<string, { unavailableReplicaSeconds: number }>)[
+      'default/web'
+    ]!;
+    expect(web.unavailableReplicaSeconds).toBe(6 * 6 + 2 * 306);
+  });
+
   test('the two evictions are counted as taint evictions; no container restarted', () => {
     expect(result.summary.metrics).toMatchObject({
       disruptions: { taintEviction: 2, evictionApi: 0, preemption: 0, podGC: 0 },
