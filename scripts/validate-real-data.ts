@@ -115,11 +115,17 @@ if (workload !== undefined) {
 }
 
 // 4. The real New Relic agent DaemonSet on the 1,213 real GPU nodes: one ready daemon pod on every
-// node that should run it (the nodes carry no taints the agent does not tolerate).
-const daemons = load('real-daemonset-on-alibaba-nodes', [
-  'clusters/alibaba-openb-gpu-nodes-2023/openb_node_list_gpu_node.yaml',
-  'manifests/k8s-examples__newrelic-daemonset.yaml',
-]);
+// node that should run it (the nodes carry no taints the agent does not tolerate). Its pods mount
+// the Secret newrelic-config, which the example expects you to create: created at 1m here, so
+// every pod waits for it in ContainerCreating until then.
+const daemons = load(
+  'real-daemonset-on-alibaba-nodes',
+  [
+    'clusters/alibaba-openb-gpu-nodes-2023/openb_node_list_gpu_node.yaml',
+    'manifests/k8s-examples__newrelic-daemonset.yaml',
+  ],
+  '  timeline: [{at: 1m, action: apply, object: {apiVersion: v1, kind: Secret, metadata: {name: newrelic-config}}}]',
+);
 if (daemons !== undefined) {
   const result = simulate(daemons);
   const ds = (result.summary.metrics.daemonsets as Record<string, { desired: number; available: number }>)[
