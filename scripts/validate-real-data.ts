@@ -138,8 +138,9 @@ if (daemons !== undefined) {
     ds !== undefined &&
       ds.desired === daemons.nodes.length &&
       ds.available === ds.desired &&
-      nodes.size === pods.length,
-    `${ds?.available}/${ds?.desired} available on ${daemons.nodes.length} nodes, ${pods.length} pods on ${nodes.size} nodes`,
+      nodes.size === pods.length &&
+      pods.every((p) => p.startedMs !== null && p.startedMs >= 60_000),
+    `${ds?.available}/${ds?.desired} available on ${daemons.nodes.length} nodes, ${pods.length} pods on ${nodes.size} nodes, none started before the Secret existed`,
   );
 }
 
