@@ -140,6 +140,19 @@ interface Workload {
   floor: number;
 }
 
+/** The preemption workloads' cluster: 5,000 nodes filled with 4 low-priority 900m pods each. */
+const PREEMPTION_CLUSTER = {
+  nodes: 5000,
+  nodeLabels: {},
+  initPods: 20_000,
+  initPod: POD_LOW_PRIORITY,
+  initNamespace: 'namespace-1',
+  initPodsPerNode: 4,
+  measurePods: 5000,
+  measurePodsPerNode: 1,
+  floor: 570,
+} as const;
+
 const WORKLOADS: Record<string, Workload> = {
   // misc/performance-config.yaml, SchedulingBasic/5000Nodes_10000Pods, threshold 680.
   SchedulingBasic: {
@@ -186,49 +199,25 @@ const WORKLOADS: Record<string, Workload> = {
   // upstream's churn would have created in this run's measured wall time: when it is ≤ the number
   // created, the run was at least as hard as upstream's.
   PreemptionAsync: {
-    nodes: 5000,
-    nodeLabels: {},
-    initPods: 20_000,
-    initPod: POD_LOW_PRIORITY,
-    initNamespace: 'namespace-1',
-    initPodsPerNode: 4,
-    measurePods: 5000,
-    measurePodsPerNode: 1,
+    ...PREEMPTION_CLUSTER,
     measurePod: POD_DEFAULT,
     measureNamespace: 'namespace-3',
     preemptorEvery: 1000,
-    floor: 570,
   },
   // The same with upstream's churn ratio at its *floor*: 570 / 5 = one preemptor per 114 measured
   // pods (44 in all), ~9× more preemption work per measured pod than upstream at the 10× target.
   PreemptionAsyncFloorRatio: {
-    nodes: 5000,
-    nodeLabels: {},
-    initPods: 20_000,
-    initPod: POD_LOW_PRIORITY,
-    initNamespace: 'namespace-1',
-    initPodsPerNode: 4,
-    measurePods: 5000,
-    measurePodsPerNode: 1,
+    ...PREEMPTION_CLUSTER,
     measurePod: POD_DEFAULT,
     measureNamespace: 'namespace-3',
     preemptorEvery: 114,
-    floor: 570,
   },
   // misc/performance-config.yaml, PreemptionBasic: measured pods are the high-priority ones.
   // Upstream runs it at 1,000 nodes without a threshold; its 5,000-node variant is commented out.
   PreemptionBasic: {
-    nodes: 5000,
-    nodeLabels: {},
-    initPods: 20_000,
-    initPod: POD_LOW_PRIORITY,
-    initNamespace: 'namespace-1',
-    initPodsPerNode: 4,
-    measurePods: 5000,
-    measurePodsPerNode: 1,
+    ...PREEMPTION_CLUSTER,
     measurePod: POD_HIGH_PRIORITY,
     measureNamespace: 'namespace-2',
-    floor: 570,
   },
 };
 

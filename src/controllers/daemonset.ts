@@ -225,19 +225,7 @@ export class DaemonSetController implements Controller {
 
   /** getNodesToDaemonPods: claimed pods by target node, deleted terminal pods left out. */
   private nodeToDaemonPods(ds: DaemonSet): Map<string, Pod[]> {
-    const out = new Map<string, Pod[]>();
-    for (const pod of this.claimPods(ds)) {
-      if (isPodTerminal(pod) && pod.metadata.deletionTimestamp !== undefined) continue;
-      const node = targetNodeName(pod);
-      if (node === undefined) continue;
-      let list = out.get(node);
-      if (list === undefined) {
-        list = [];
-        out.set(node, list);
-      }
-      list.push(pod);
-    }
-    return out;
+    return byTargetNode(this.claimPods(ds));
   }
 
   /** ClaimPods: owned pods still matching, orphans matching the selector adopted, others released. */
@@ -400,21 +388,26 @@ export class DaemonSetController implements Controller {
   /** nodeToDaemonPods without adoption writes (status only reads). */
   private nodeToDaemonPodsReadOnly(ds: DaemonSet): Map<string, Pod[]> {
     const match = this.owners.matcher(ds);
-    const out = new Map<string, Pod[]>();
-    for (const pod of this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')) {
-      if (!match(pod.metadata.labels)) continue;
-      if (isPodTerminal(pod) && pod.metadata.deletionTimestamp !== undefined) continue;
-      const node = targetNodeName(pod);
-      if (node === undefined) continue;
-      let list = out.get(node);
-      if (list === undefined) {
-        list = [];
-        out.set(node, list);
-      }
-      list.push(pod);
-    }
-    return out;
+    const owned = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')];
+    return byTargetNode(owned.filter((pod) => match(pod.metadata.labels)));
   }
+}
+
+/** getNodesToDaemonPods' grouping: pods by the node they run on or are pinned to (deleted terminal pods left out). */
+function byTargetNode(pods: Iterable<Pod>): Map<string, Pod[]> {
+  const out = new Map<string, Pod[]>();
+  for (const pod of pods) {
+    if (isPodTerminal(pod) && pod.metadata.deletionTimestamp !== undefined) continue;
+    const node = targetNodeName(pod);
+    if (node === undefined) continue;
+    let list = out.get(node);
+    if (list === undefined) {
+      list = [];
+      out.set(node, list);
+    }
+    list.push(pod);
+  }
+  return out;
 }
 
 function sameStatus(old: Partial<DaemonSetStatus> | undefined, cur: DaemonSetStatus): boolean {
