@@ -8,6 +8,7 @@ import { extend } from '../api/extend.js';
 import type { Node, Pod } from '../api/types.js';
 import type { CacheListener, NodeInfoLister } from './framework/interfaces.js';
 import { type ImageStateSummary, NodeInfo } from './framework/node-info.js';
+import { PodInfo } from './framework/pod-info.js';
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const REGION_LABEL = 'topology.kubernetes.io/region';
@@ -139,22 +140,24 @@ export class SchedulerCache implements NodeInfoLister {
   }
 
   /** A bound, non-terminal pod observed through the informer (confirms an assumption). */
-  addPod(pod: Pod): void {
+  addPod(pod: Pod, podInfo?: PodInfo): void {
     const uid = pod.metadata.uid!;
     const node = pod.spec.nodeName!;
     const current = this.podNode.get(uid);
-    if (current === node && !this.assumed.has(uid)) {
+    if (current === node) {
       const info = this.infos.get(node);
-      const old = info?.pods.get(uid)?.pod;
-      // A status update (the kubelet's): nothing the plugins account changed.
+      const old = info?.pods.get(uid);
+      // A status update (the kubelet's) or the binding that confirms an assumed pod: nothing the
+      // plugins account changed (same spec inputs, labels, namespace, node and deletion), so the
+      // newer object replaces the old one in place (upstream removes and re-adds it; same result).
       if (
         info !== undefined &&
         old !== undefined &&
-        old.spec === pod.spec &&
-        old.metadata.labels === pod.metadata.labels &&
-        old.metadata.deletionTimestamp === pod.metadata.deletionTimestamp
+        old.pod.metadata.deletionTimestamp === pod.metadata.deletionTimestamp &&
+        old.sameInputsAs(pod)
       ) {
-        info.replacePodObject(pod);
+        info.replacePodObject(pod, old.derive(pod));
+        this.assumed.delete(uid);
         return;
       }
     }
@@ -162,7 +165,7 @@ export class SchedulerCache implements NodeInfoLister {
     this.assumed.delete(uid);
     this.podNode.set(uid, node);
     const info = this.infos.get(node);
-    if (info !== undefined) this.place(info, pod);
+    if (info !== undefined) this.place(info, pod, podInfo);
     else {
       let waiting = this.orphans.get(node);
       if (waiting === undefined) {
@@ -191,7 +194,7 @@ export class SchedulerCache implements NodeInfoLister {
   /** Counts the pod on the node before its binding is visible, so the next cycle sees it. */
   assume(pod: Pod, node: string): void {
     const bound: Pod = extend(pod, { spec: extend(pod.spec, { nodeName: node }) });
-    this.addPod(bound);
+    this.addPod(bound, PodInfo.peek(pod)?.derive(bound) ?? PodInfo.compute(bound));
     this.assumed.set(pod.metadata.uid!, node);
   }
 
@@ -209,8 +212,8 @@ export class SchedulerCache implements NodeInfoLister {
     return this.podNode.get(uid);
   }
 
-  private place(info: NodeInfo, pod: Pod): void {
-    info.addPod(pod);
+  private place(info: NodeInfo, pod: Pod, podInfo?: PodInfo): void {
+    info.addPod(pod, podInfo);
     this.trackAffinity(info);
     for (const l of this.listeners) l.podAdded(info, pod);
   }

@@ -144,8 +144,10 @@ export function nodeInfos(nodes: Node[], pods: Pod[] = []): NodeInfo[] {
     }
   }
   for (const ni of infos) {
+    const states = new Map<string, { size: number; numNodes: number }>();
     for (const img of ni.node.status?.images ?? [])
-      for (const name of img.names) ni.imageStates.set(name, counts.get(name)!);
+      for (const name of img.names) states.set(name, counts.get(name)!);
+    ni.imageStates = states;
   }
   return infos;
 }

@@ -5,8 +5,8 @@
 // (nominated pods, preemption).
 
 import { resourceAmount } from '../../api/quantity.js';
-import { emptyVector, type ResourceVector } from '../../api/resources.js';
-import type { Node, Pod } from '../../api/types.js';
+import type { ResourceVector } from '../../api/resources.js';
+import type { Node, Pod, Taint } from '../../api/types.js';
 import { PodInfo } from './pod-info.js';
 
 export const DEFAULT_BIND_ALL_HOST_IP = '0.0.0.0';
@@ -69,28 +69,45 @@ export interface ImageStateSummary {
   numNodes: number;
 }
 
-function copyVector(v: ResourceVector): ResourceVector {
-  return { ...v, scalars: v.scalars === undefined ? undefined : new Map(v.scalars) };
-}
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 
 export class NodeInfo {
-  node: Node;
-  /** node.metadata.name, kept as a field: it is read for every node of every cycle. */
+  // The fields every filter and scorer reads for every node of every cycle come first, as plain
+  // numbers on this object: one or two cache lines per node instead of a chase through the Node,
+  // its spec and separate resource objects (measured in BENCHMARKS.md, "node locality").
+  /** node.metadata.name. */
   name: string;
-  readonly allocatable: ResourceVector;
+  /** pods.size. */
+  podCount: number;
+  /** Allocatable "pods" (the pod limit). */
   allocatablePods: number;
-  readonly requested: ResourceVector;
+  /** Allocatable cpu (millicores), memory and ephemeral storage (bytes). */
+  allocatableCpu: number;
+  allocatableMemory: number;
+  allocatableEphemeralStorage: number;
+  /** Requested by the pods on the node (their effective requests). */
+  requestedCpu: number;
+  requestedMemory: number;
+  requestedEphemeralStorage: number;
   /** Requested with the non-zero defaults (100m / 200Mi per container without requests). */
   nonZeroCpu: number;
   nonZeroMemory: number;
+  /** node.spec.unschedulable (cordoned). */
+  unschedulable: boolean;
+  /** node.spec.taints, or a shared empty list. */
+  taints: readonly Taint[];
+  /** imageStates.size. */
+  imageStateCount: number;
+  /** Allocatable extended and other resources (only those present); undefined if none. */
+  allocatableScalars: Map<string, number> | undefined;
+  /** Requested extended and other resources; undefined until a pod requests one. */
+  requestedScalars: Map<string, number> | undefined;
+  node: Node;
   readonly pods: Map<string, PodInfo>;
-  /** pods.size, as a plain field: the fit filter reads it for every node of every cycle. */
-  podCount: number;
   readonly podsWithAffinity: Map<string, PodInfo>;
   readonly podsWithRequiredAntiAffinity: Map<string, PodInfo>;
   usedPorts: HostPortInfo;
-  /** Images on the node by every name they are known by; filled by the cache. */
-  imageStates: Map<string, ImageStateSummary>;
+  private images: Map<string, ImageStateSummary>;
   /** "namespace/claim" → pods on the node using it. */
   readonly pvcRefCounts: Map<string, number>;
   /** Bumped on every change, so callers can tell a NodeInfo moved on. */
@@ -103,43 +120,85 @@ export class NodeInfo {
    * on every node megamorphic (the fit filter ran 4× slower per call).
    */
   constructor(node: Node, from?: NodeInfo) {
-    this.node = from === undefined ? node : from.node;
     this.name = from === undefined ? node.metadata.name : from.name;
-    this.allocatable = from === undefined ? emptyVector() : copyVector(from.allocatable);
+    this.podCount = from === undefined ? 0 : from.podCount;
     this.allocatablePods = from === undefined ? 0 : from.allocatablePods;
-    this.requested = from === undefined ? emptyVector() : copyVector(from.requested);
+    this.allocatableCpu = from === undefined ? 0 : from.allocatableCpu;
+    this.allocatableMemory = from === undefined ? 0 : from.allocatableMemory;
+    this.allocatableEphemeralStorage = from === undefined ? 0 : from.allocatableEphemeralStorage;
+    this.requestedCpu = from === undefined ? 0 : from.requestedCpu;
+    this.requestedMemory = from === undefined ? 0 : from.requestedMemory;
+    this.requestedEphemeralStorage = from === undefined ? 0 : from.requestedEphemeralStorage;
     this.nonZeroCpu = from === undefined ? 0 : from.nonZeroCpu;
     this.nonZeroMemory = from === undefined ? 0 : from.nonZeroMemory;
+    this.unschedulable = from === undefined ? false : from.unschedulable;
+    this.taints = from === undefined ? NO_TAINTS : from.taints;
+    this.imageStateCount = from === undefined ? 0 : from.imageStateCount;
+    this.allocatableScalars =
+      from?.allocatableScalars === undefined ? undefined : new Map(from.allocatableScalars);
+    this.requestedScalars = from?.requestedScalars === undefined ? undefined : new Map(from.requestedScalars);
+    this.node = from === undefined ? node : from.node;
     this.pods = from === undefined ? new Map() : new Map(from.pods);
-    this.podCount = from === undefined ? 0 : from.podCount;
     this.podsWithAffinity = from === undefined ? new Map() : new Map(from.podsWithAffinity);
     this.podsWithRequiredAntiAffinity =
       from === undefined ? new Map() : new Map(from.podsWithRequiredAntiAffinity);
     this.usedPorts = from === undefined ? new HostPortInfo() : from.usedPorts.clone();
-    this.imageStates = from === undefined ? new Map() : from.imageStates;
+    this.images = from === undefined ? new Map() : from.images;
     this.pvcRefCounts = from === undefined ? new Map() : new Map(from.pvcRefCounts);
     this.generation = from === undefined ? 0 : from.generation;
     if (from === undefined) this.setNode(node);
   }
 
+  /** Images on the node by every name they are known by (for ImageLocality); set by the cache. */
+  get imageStates(): ReadonlyMap<string, ImageStateSummary> {
+    return this.images;
+  }
+
+  set imageStates(images: Map<string, ImageStateSummary>) {
+    this.images = images;
+    this.imageStateCount = images.size;
+  }
+
+  /** A snapshot of the allocatable resources (cold paths; hot ones read the fields). */
+  get allocatable(): ResourceVector {
+    return {
+      cpu: this.allocatableCpu,
+      memory: this.allocatableMemory,
+      ephemeralStorage: this.allocatableEphemeralStorage,
+      scalars: this.allocatableScalars === undefined ? undefined : new Map(this.allocatableScalars),
+    };
+  }
+
+  /** A snapshot of the resources requested by the node's pods. */
+  get requested(): ResourceVector {
+    return {
+      cpu: this.requestedCpu,
+      memory: this.requestedMemory,
+      ephemeralStorage: this.requestedEphemeralStorage,
+      scalars: this.requestedScalars === undefined ? undefined : new Map(this.requestedScalars),
+    };
+  }
+
   setNode(node: Node): void {
     this.node = node;
     this.name = node.metadata.name;
-    const a = this.allocatable;
-    a.cpu = 0;
-    a.memory = 0;
-    a.ephemeralStorage = 0;
-    a.scalars = undefined;
+    this.unschedulable = node.spec?.unschedulable === true;
+    const taints = node.spec?.taints;
+    this.taints = taints === undefined || taints.length === 0 ? NO_TAINTS : taints;
+    this.allocatableCpu = 0;
+    this.allocatableMemory = 0;
+    this.allocatableEphemeralStorage = 0;
+    this.allocatableScalars = undefined;
     this.allocatablePods = 0;
     for (const [name, q] of Object.entries(node.status?.allocatable ?? node.status?.capacity ?? {})) {
       const v = resourceAmount(name, q);
-      if (name === 'cpu') a.cpu = v;
-      else if (name === 'memory') a.memory = v;
-      else if (name === 'ephemeral-storage') a.ephemeralStorage = v;
+      if (name === 'cpu') this.allocatableCpu = v;
+      else if (name === 'memory') this.allocatableMemory = v;
+      else if (name === 'ephemeral-storage') this.allocatableEphemeralStorage = v;
       else if (name === 'pods') this.allocatablePods = v;
       else {
-        a.scalars ??= new Map();
-        a.scalars.set(name, v);
+        this.allocatableScalars ??= new Map();
+        this.allocatableScalars.set(name, v);
       }
     }
     this.generation++;
@@ -147,18 +206,39 @@ export class NodeInfo {
 
   /** Allocatable amount of any resource (cpu in millicores; "pods" is the pod limit). */
   allocatableOf(resource: string): number {
-    return vectorGet(this.allocatable, resource, this.allocatablePods);
+    switch (resource) {
+      case 'cpu':
+        return this.allocatableCpu;
+      case 'memory':
+        return this.allocatableMemory;
+      case 'ephemeral-storage':
+        return this.allocatableEphemeralStorage;
+      case 'pods':
+        return this.allocatablePods;
+      default:
+        return this.allocatableScalars?.get(resource) ?? 0;
+    }
   }
 
   /** Requested amount of any resource by the pods on the node ("pods" is their count). */
   requestedOf(resource: string): number {
-    return vectorGet(this.requested, resource, this.pods.size);
+    switch (resource) {
+      case 'cpu':
+        return this.requestedCpu;
+      case 'memory':
+        return this.requestedMemory;
+      case 'ephemeral-storage':
+        return this.requestedEphemeralStorage;
+      case 'pods':
+        return this.podCount;
+      default:
+        return this.requestedScalars?.get(resource) ?? 0;
+    }
   }
 
-  addPod(pod: Pod): void {
+  addPod(pod: Pod, info: PodInfo = PodInfo.of(pod)): void {
     const uid = pod.metadata.uid!;
     if (this.pods.has(uid)) this.removePod(uid);
-    const info = PodInfo.of(pod);
     this.pods.set(uid, info);
     this.podCount = this.pods.size;
     if (info.hasAffinity) this.podsWithAffinity.set(uid, info);
@@ -170,9 +250,8 @@ export class NodeInfo {
    * Swaps in a newer object of a pod already on the node whose scheduling-relevant parts (spec,
    * labels, deletion) are unchanged — a status update. Accounting stays as it is.
    */
-  replacePodObject(pod: Pod): void {
+  replacePodObject(pod: Pod, info: PodInfo = PodInfo.of(pod)): void {
     const uid = pod.metadata.uid!;
-    const info = PodInfo.of(pod);
     this.pods.set(uid, info);
     if (this.podsWithAffinity.has(uid)) this.podsWithAffinity.set(uid, info);
     if (this.podsWithRequiredAntiAffinity.has(uid)) this.podsWithRequiredAntiAffinity.set(uid, info);
@@ -195,13 +274,13 @@ export class NodeInfo {
 
   private account(info: PodInfo, sign: 1 | -1): void {
     const r = info.requests;
-    const q = this.requested;
-    q.cpu += sign * r.cpu;
-    q.memory += sign * r.memory;
-    q.ephemeralStorage += sign * r.ephemeralStorage;
+    this.requestedCpu += sign * r.cpu;
+    this.requestedMemory += sign * r.memory;
+    this.requestedEphemeralStorage += sign * r.ephemeralStorage;
     if (r.scalars) {
-      q.scalars ??= new Map();
-      for (const [n, v] of r.scalars) q.scalars.set(n, (q.scalars.get(n) ?? 0) + sign * v);
+      this.requestedScalars ??= new Map();
+      const q = this.requestedScalars;
+      for (const [n, v] of r.scalars) q.set(n, (q.get(n) ?? 0) + sign * v);
     }
     this.nonZeroCpu += sign * info.nonZeroCpu;
     this.nonZeroMemory += sign * info.nonZeroMemory;
@@ -215,20 +294,5 @@ export class NodeInfo {
       else this.pvcRefCounts.set(key, n);
     }
     this.generation++;
-  }
-}
-
-function vectorGet(v: ResourceVector, resource: string, pods: number): number {
-  switch (resource) {
-    case 'cpu':
-      return v.cpu;
-    case 'memory':
-      return v.memory;
-    case 'ephemeral-storage':
-      return v.ephemeralStorage;
-    case 'pods':
-      return pods;
-    default:
-      return v.scalars?.get(resource) ?? 0;
   }
 }

@@ -137,11 +137,14 @@ export class PodInfo {
   readonly preferredAffinityTerms: readonly WeightedAffinityTerm[];
   readonly preferredAntiAffinityTerms: readonly WeightedAffinityTerm[];
 
-  private constructor(readonly pod: Pod) {
+  private constructor(
+    readonly pod: Pod,
+    known?: PodInfo,
+  ) {
     // Binding and status updates copy the spec shallowly: an earlier PodInfo of the same pod with
     // the same inputs (identical sub-objects) already holds everything parsed here.
-    const earlier = PodInfo.byContainers.get(pod.spec.containers);
-    if (earlier !== undefined && sameInputs(earlier.pod, pod)) {
+    const earlier = known ?? PodInfo.byContainers.get(pod.spec.containers);
+    if (earlier !== undefined && (known !== undefined || sameInputs(earlier.pod, pod))) {
       this.requests = earlier.requests;
       this.nonZeroCpu = earlier.nonZeroCpu;
       this.nonZeroMemory = earlier.nonZeroMemory;
@@ -190,6 +193,29 @@ export class PodInfo {
       PodInfo.byContainers.set(pod.spec.containers, info);
     }
     return info;
+  }
+
+  /** The PodInfo of a pod object if one was computed and cached already. */
+  static peek(pod: Pod): PodInfo | undefined {
+    return PodInfo.cache.get(pod);
+  }
+
+  /**
+   * The PodInfo of a pod object, computed without caching it: for objects only the scheduler's
+   * cache holds (an assumed pod), where the weak-map bookkeeping would cost more than it saves.
+   */
+  static compute(pod: Pod): PodInfo {
+    return new PodInfo(pod);
+  }
+
+  /** Whether `pod` (a newer object of the same pod) has everything this PodInfo derives from unchanged. */
+  sameInputsAs(pod: Pod): boolean {
+    return sameInputs(this.pod, pod);
+  }
+
+  /** This PodInfo for a newer object of the same pod with the same inputs (see sameInputsAs). */
+  derive(pod: Pod): PodInfo {
+    return new PodInfo(pod, this);
   }
 
   get uid(): string {

@@ -71,7 +71,7 @@ export class ImageLocality implements ScorePlugin {
 
   private scoreOn(nodeInfo: NodeInfo, images: readonly string[], totalNumNodes: number): number {
     let sum = 0;
-    if (nodeInfo.imageStates.size > 0) {
+    if (nodeInfo.imageStateCount > 0) {
       for (const image of images) {
         const state = nodeInfo.imageStates.get(image);
         if (state === undefined) continue;

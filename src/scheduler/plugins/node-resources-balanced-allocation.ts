@@ -178,10 +178,10 @@ export function newNodeResourcesBalancedAllocation(args: Record<string, unknown>
  * allocatable is left out; with both present std = |f0 − f1| / 2, with one it is 0.
  */
 function balanceCpuMemory(ni: NodeInfo, pc: number, pm: number): number {
-  const a = ni.allocatable;
-  const q = ni.requested;
-  if (a.cpu === 0 || a.memory === 0) return MAX_NODE_SCORE;
-  const fc = Math.min((q.cpu + pc) / a.cpu, 1);
-  const fm = Math.min((q.memory + pm) / a.memory, 1);
+  const ac = ni.allocatableCpu;
+  const am = ni.allocatableMemory;
+  if (ac === 0 || am === 0) return MAX_NODE_SCORE;
+  const fc = Math.min((ni.requestedCpu + pc) / ac, 1);
+  const fm = Math.min((ni.requestedMemory + pm) / am, 1);
   return Math.trunc((1 - Math.abs((fc - fm) / 2)) * MAX_NODE_SCORE);
 }

@@ -347,20 +347,18 @@ export class ResourceReader {
 
   /** Reads resource i of nodeInfo into alloc/req (alloc 0: leave the resource out). */
   read(nodeInfo: NodeInfo, i: number, podRequest: number): void {
-    const a = nodeInfo.allocatable;
-    const q = nodeInfo.requested;
     switch (this.kinds[i]!) {
       case CPU:
-        this.alloc = a.cpu;
-        this.req = (this.useRequested ? q.cpu : nodeInfo.nonZeroCpu) + podRequest;
+        this.alloc = nodeInfo.allocatableCpu;
+        this.req = (this.useRequested ? nodeInfo.requestedCpu : nodeInfo.nonZeroCpu) + podRequest;
         return;
       case MEMORY:
-        this.alloc = a.memory;
-        this.req = (this.useRequested ? q.memory : nodeInfo.nonZeroMemory) + podRequest;
+        this.alloc = nodeInfo.allocatableMemory;
+        this.req = (this.useRequested ? nodeInfo.requestedMemory : nodeInfo.nonZeroMemory) + podRequest;
         return;
       case EPHEMERAL_STORAGE:
-        this.alloc = a.ephemeralStorage;
-        this.req = q.ephemeralStorage + podRequest;
+        this.alloc = nodeInfo.allocatableEphemeralStorage;
+        this.req = nodeInfo.requestedEphemeralStorage + podRequest;
         return;
       default: {
         if (podRequest === 0) {
@@ -369,8 +367,8 @@ export class ResourceReader {
           return;
         }
         const name = this.resources[i]!.name;
-        this.alloc = a.scalars?.get(name) ?? 0;
-        this.req = (q.scalars?.get(name) ?? 0) + podRequest;
+        this.alloc = nodeInfo.allocatableScalars?.get(name) ?? 0;
+        this.req = (nodeInfo.requestedScalars?.get(name) ?? 0) + podRequest;
       }
     }
   }
@@ -497,25 +495,26 @@ export class NodeResourcesFit
     if (r.cpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && r.scalars === undefined) {
       return reasons === undefined ? Status.SUCCESS : Status.unschedulable(...reasons);
     }
-    const a = nodeInfo.allocatable;
-    const q = nodeInfo.requested;
-    if (r.cpu > 0 && r.cpu > a.cpu - q.cpu) {
+    const ac = nodeInfo.allocatableCpu;
+    if (r.cpu > 0 && r.cpu > ac - nodeInfo.requestedCpu) {
       reasons = withReason(reasons, REASON_INSUFFICIENT_CPU);
-      if (r.cpu > a.cpu) unresolvable = true;
+      if (r.cpu > ac) unresolvable = true;
     }
-    if (r.memory > 0 && r.memory > a.memory - q.memory) {
+    const am = nodeInfo.allocatableMemory;
+    if (r.memory > 0 && r.memory > am - nodeInfo.requestedMemory) {
       reasons = withReason(reasons, REASON_INSUFFICIENT_MEMORY);
-      if (r.memory > a.memory) unresolvable = true;
+      if (r.memory > am) unresolvable = true;
     }
-    if (r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - q.ephemeralStorage) {
+    const ae = nodeInfo.allocatableEphemeralStorage;
+    if (r.ephemeralStorage > 0 && r.ephemeralStorage > ae - nodeInfo.requestedEphemeralStorage) {
       reasons = withReason(reasons, REASON_INSUFFICIENT_EPHEMERAL_STORAGE);
-      if (r.ephemeralStorage > a.ephemeralStorage) unresolvable = true;
+      if (r.ephemeralStorage > ae) unresolvable = true;
     }
     if (r.scalars !== undefined) {
       for (const [name, want] of r.scalars) {
         if (want === 0 || this.ignored(name)) continue;
-        const alloc = a.scalars?.get(name) ?? 0;
-        if (want > alloc - (q.scalars?.get(name) ?? 0)) {
+        const alloc = nodeInfo.allocatableScalars?.get(name) ?? 0;
+        if (want > alloc - (nodeInfo.requestedScalars?.get(name) ?? 0)) {
           reasons = withReason(reasons, `Insufficient ${name}`);
           if (want > alloc) unresolvable = true;
         }
@@ -570,10 +569,9 @@ export class NodeResourcesFit
     const least = this.strategy === LEAST;
     for (let i = 0; i < nodes.length; i++) {
       const ni = nodes[i]!;
-      const a = ni.allocatable;
       let nodeScore = 0;
       let weightSum = 0;
-      const ac = a.cpu;
+      const ac = ni.allocatableCpu;
       if (ac !== 0) {
         const rc = ni.nonZeroCpu + pc;
         const s = least
@@ -584,7 +582,7 @@ export class NodeResourcesFit
         nodeScore += s * wc;
         weightSum += wc;
       }
-      const am = a.memory;
+      const am = ni.allocatableMemory;
       if (am !== 0) {
         const rm = ni.nonZeroMemory + pm;
         const s = least

@@ -38,7 +38,7 @@ export class NodeUnschedulable implements FilterPlugin, EnqueueExtensions {
   }
 
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    if (!nodeInfo.node.spec?.unschedulable) return Status.SUCCESS;
+    if (!nodeInfo.unschedulable) return Status.SUCCESS;
     return tolerationsTolerateTaint(pod.spec.tolerations, UNSCHEDULABLE_TAINT) ? Status.SUCCESS : REJECT;
   }
 }

@@ -113,7 +113,7 @@ export class NodeVolumeLimits implements PreFilterPlugin, FilterPlugin, EnqueueE
   /** Limits by resource name: the node's attachable-volumes-* allocatable, then its CSINode. */
   private volumeLimits(nodeInfo: NodeInfo): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [name, v] of nodeInfo.allocatable.scalars ?? []) {
+    for (const [name, v] of nodeInfo.allocatableScalars ?? []) {
       if (name.startsWith(ATTACHABLE_PREFIX)) out.set(name, v);
     }
     const csiNode = this.handle.objects.get<CSINode>('CSINode', undefined, nodeInfo.name);

@@ -69,8 +69,8 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   }
 
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const taints = nodeInfo.node.spec?.taints;
-    if (taints === undefined || taints.length === 0) return Status.SUCCESS;
+    const taints = nodeInfo.taints;
+    if (taints.length === 0) return Status.SUCCESS;
     const taint = findUntoleratedTaint(taints, pod.spec.tolerations, doNotSchedule);
     if (taint === undefined) return Status.SUCCESS;
     return Status.unresolvable(errReasonUntolerated(taint));
@@ -119,8 +119,8 @@ export function newTaintToleration(args: Record<string, unknown>, _handle: Handl
 
 /** PreferNoSchedule taints of the node that the tolerations do not tolerate. */
 function countIntolerable(nodeInfo: NodeInfo, tolerations: readonly Toleration[]): number {
-  const taints = nodeInfo.node.spec?.taints;
-  if (taints === undefined) return 0;
+  const taints = nodeInfo.taints;
+  if (taints.length === 0) return 0;
   let n = 0;
   for (const taint of taints) {
     if (taint.effect !== 'PreferNoSchedule') continue;
