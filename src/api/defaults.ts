@@ -441,5 +441,11 @@ export function applyDefaults(input: KubeObject, sourceApiVersion?: string): Def
 }
 
 function specExpected(kind: string): boolean {
-  return kind !== 'ConfigMap' && kind !== 'Secret' && kind !== 'Namespace' && kind !== 'Node';
+  return (
+    kind !== 'ConfigMap' &&
+    kind !== 'Secret' &&
+    kind !== 'Namespace' &&
+    kind !== 'Node' &&
+    kind !== 'ControllerRevision'
+  );
 }

@@ -37,6 +37,7 @@ export const KINDS: Readonly<Record<KnownKind, KindInfo>> = {
   StorageClass: info('StorageClass', 'storage.k8s.io/v1', false),
   PodDisruptionBudget: info('PodDisruptionBudget', 'policy/v1', true),
   PriorityClass: info('PriorityClass', 'scheduling.k8s.io/v1', false),
+  ControllerRevision: info('ControllerRevision', 'apps/v1', true),
 };
 
 export interface LegacyForm {
@@ -93,6 +94,8 @@ export const LEGACY_FORMS: readonly LegacyForm[] = [
   legacy('apps/v1beta2', 'DaemonSet', 'DaemonSet', 'defaults are the same as apps/v1'),
   legacy('apps/v1beta2', 'ReplicaSet', 'ReplicaSet', 'defaults are the same as apps/v1'),
   legacy('apps/v1beta2', 'StatefulSet', 'StatefulSet', 'defaults are the same as apps/v1'),
+  legacy('apps/v1beta1', 'ControllerRevision', 'ControllerRevision', 'no behaviour differs'),
+  legacy('apps/v1beta2', 'ControllerRevision', 'ControllerRevision', 'no behaviour differs'),
   legacy(
     'apps/v1alpha1',
     'PetSet',

@@ -407,6 +407,7 @@ const SCHEMAS: Readonly<Record<string, Struct>> = {
     spec: struct('minAvailable maxUnavailable unhealthyPodEvictionPolicy', { selector: LABEL_SELECTOR }),
   }),
   PriorityClass: kind('value globalDefault description preemptionPolicy'),
+  ControllerRevision: kind('data revision'),
 };
 
 /** What the pre-GA group/versions had that the canonical ones do not. */

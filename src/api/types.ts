@@ -460,6 +460,17 @@ export interface PodDisruptionBudget extends KubeObject {
   spec: { minAvailable?: IntOrString; maxUnavailable?: IntOrString; selector?: LabelSelector };
 }
 
+/**
+ * An immutable snapshot of a workload's pod template (apps/v1 ControllerRevision): StatefulSet and
+ * DaemonSet controllers keep their rollout history this way. `data` holds what the controller
+ * applies to roll back: `{spec: {template: ...}}`.
+ */
+export interface ControllerRevision extends KubeObject {
+  kind: 'ControllerRevision';
+  data?: Record<string, unknown>;
+  revision: number;
+}
+
 export interface PriorityClass extends KubeObject {
   kind: 'PriorityClass';
   value: number;
@@ -533,4 +544,5 @@ export type KnownKind =
   | 'StorageClass'
   | 'PodDisruptionBudget'
   | 'PriorityClass'
+  | 'ControllerRevision'
   | 'Namespace';

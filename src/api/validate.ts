@@ -1023,6 +1023,12 @@ function validatePriorityClass(out: Out, obj: Obj): void {
   checkEnum(out, obj, 'preemptionPolicy', [], ['PreemptLowerPriority', 'Never']);
 }
 
+/** ValidateControllerRevision: data is required, revision a non-negative integer. */
+function validateControllerRevision(out: Out, obj: Obj): void {
+  map(out, obj, 'data', [], true);
+  checkInt(out, obj, 'revision', [], { min: 0, required: true });
+}
+
 function validateNode(out: Out, obj: Obj): void {
   const spec = map(out, obj, 'spec', []);
   if (spec !== undefined) {
@@ -1170,6 +1176,9 @@ export function validateObject(obj: KubeObject): Issue[] {
       break;
     case 'Node':
       validateNode(out, o);
+      break;
+    case 'ControllerRevision':
+      validateControllerRevision(out, o);
       break;
   }
   return out;

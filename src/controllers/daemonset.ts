@@ -14,14 +14,24 @@
 // required node affinity on metadata.name, and tolerate the not-ready/unreachable/pressure/
 // unschedulable taints. A node added, removed or relabelled/retainted so its verdict changes
 // enqueues the DaemonSets concerned. Pods on deleted nodes are the pod GC's to remove.
+// History (constructHistory / cleanupHistory): every template the DaemonSet has had is a
+// ControllerRevision "<ds>-<hash>" owned by it; the current one's hash labels new pods, and old
+// revisions no pod wears are deleted, oldest first, beyond revisionHistoryLimit.
 
+import { extend } from '../api/extend.js';
 import { controllerRef, getPodCondition, isPodAvailable, isPodReady, isPodTerminal } from '../api/pod.js';
-import type { DaemonSet, Node, Pod } from '../api/types.js';
-import { isNotFound } from '../store/errors.js';
+import type { ControllerRevision, DaemonSet, Node, Pod } from '../api/types.js';
+import { ApiError, isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
 import { claimObjects } from './claim.js';
 import type { Controller, ControllerContext } from './context.js';
+import {
+  CONTROLLER_REVISION_HASH_LABEL,
+  ControllerHistory,
+  holdsTemplate,
+  newControllerRevision,
+} from './controller-history.js';
 import {
   allowsSurge,
   compareDaemonPods,
@@ -96,6 +106,7 @@ export class DaemonSetController implements Controller {
   private readonly nodeInformer: Informer<Node>;
   private readonly owners: OwnerLookup<DaemonSet>;
   private readonly failedPodsBackoff = new Backoff();
+  private readonly history: ControllerHistory;
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -110,6 +121,7 @@ export class DaemonSetController implements Controller {
     this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
     this.dsInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
     this.owners = new OwnerLookup(this.dsInformer, 'DaemonSet');
+    this.history = new ControllerHistory(ctx);
   }
 
   start(): void {
@@ -201,11 +213,12 @@ export class DaemonSetController implements Controller {
       return;
     }
     const nodes = [...this.nodeInformer.list()].sort(byName);
-    const hash = daemonSetHash(ds);
     if (ds.metadata.deletionTimestamp !== undefined) {
-      this.updateStatus(ds, nodes, hash);
+      this.updateStatus(ds, nodes, daemonSetHash(ds));
       return;
     }
+    const { cur, old } = this.constructHistory(ds);
+    const hash = cur.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? daemonSetHash(ds);
     if (!this.expectations.satisfied(key)) {
       this.updateStatus(ds, nodes, hash);
       return;
@@ -216,11 +229,100 @@ export class DaemonSetController implements Controller {
       if (this.expectations.satisfied(key) && updateStrategy(ds).type === 'RollingUpdate') {
         this.rollingUpdate(ds, nodes, hash, key);
       }
+      this.cleanupHistory(ds, old);
     } catch (e) {
       error = e;
     }
     this.updateStatus(ds, nodes, hash);
     if (error !== undefined) throw error;
+  }
+
+  // -------------------------------------------------------------- history
+
+  /**
+   * constructHistory: the DaemonSet's revisions split into the current one (holding its template;
+   * created if missing, renumbered as the newest if an older number) and the old ones.
+   */
+  private constructHistory(ds: DaemonSet): { cur: ControllerRevision; old: ControllerRevision[] } {
+    const current: ControllerRevision[] = [];
+    const old: ControllerRevision[] = [];
+    for (let h of this.history.claim(ds, this.owners.matcher(ds))) {
+      // Revisions made without the hash label get their name as the label (never recomputed).
+      if (h.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === undefined) {
+        const labels = extend(h.metadata.labels ?? {}, { [CONTROLLER_REVISION_HASH_LABEL]: h.metadata.name });
+        h = this.ctx.client.update<ControllerRevision>({ ...h, metadata: { ...h.metadata, labels } });
+      }
+      if (holdsTemplate(h, ds.spec.template)) current.push(h);
+      else old.push(h);
+    }
+    let next = 1;
+    for (const h of old) next = Math.max(next, h.revision + 1);
+    if (current.length === 0) return { cur: this.snapshot(ds, next), old };
+    const cur = this.dedupCurrent(ds, current);
+    if (cur.revision < next) this.history.renumber(cur, next);
+    return { cur, old };
+  }
+
+  /**
+   * snapshot: creates the revision of the DaemonSet's template. A different revision already
+   * holding the name is a hash collision: status.collisionCount is bumped and the sync retried.
+   */
+  private snapshot(ds: DaemonSet, revision: number): ControllerRevision {
+    const collisionCount = (ds.status as Partial<DaemonSetStatus> | undefined)?.collisionCount;
+    const stored = this.history.tryCreate(
+      newControllerRevision(ds, ds.spec.template, revision, collisionCount),
+    );
+    if (stored !== undefined) return stored;
+    const live = this.ctx.client.get<DaemonSet>('DaemonSet', ds.metadata.namespace, ds.metadata.name);
+    if (live === undefined) throw new ApiError('NotFound', `daemonset ${ds.metadata.name} is gone`);
+    const liveCount = (live.status as Partial<DaemonSetStatus> | undefined)?.collisionCount;
+    if (liveCount !== collisionCount) {
+      throw new ApiError('Conflict', `stale collision count of DaemonSet ${ds.metadata.name}; retrying`);
+    }
+    this.ctx.client.updateStatus<DaemonSet>(
+      extend(live, { status: extend(live.status ?? {}, { collisionCount: (collisionCount ?? 0) + 1 }) }),
+    );
+    throw new ApiError('Conflict', `hash collision for DaemonSet ${ds.metadata.name}; collisionCount bumped`);
+  }
+
+  /**
+   * dedupCurHistories: of several revisions holding the current template, the newest is kept;
+   * daemon pods labelled with another hash are relabelled to its hash first (as upstream does,
+   * every such pod), then the duplicates are deleted.
+   */
+  private dedupCurrent(ds: DaemonSet, current: readonly ControllerRevision[]): ControllerRevision {
+    let keep = current[0]!;
+    for (const h of current) if (h.revision >= keep.revision) keep = h;
+    const hash = keep.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
+    for (const h of current) {
+      if (h === keep) continue;
+      for (const pod of this.claimPods(ds)) {
+        if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash || hash === undefined) continue;
+        const labels = extend(pod.metadata.labels ?? {}, { [CONTROLLER_REVISION_HASH_LABEL]: hash });
+        this.ctx.client.update<Pod>({ ...pod, metadata: { ...pod.metadata, labels } });
+      }
+      this.history.delete(h);
+    }
+    return keep;
+  }
+
+  /** cleanupHistory: old revisions no daemon pod wears, oldest first, beyond revisionHistoryLimit. */
+  private cleanupHistory(ds: DaemonSet, old: readonly ControllerRevision[]): void {
+    let toKill = old.length - (ds.spec.revisionHistoryLimit ?? 10);
+    if (toKill <= 0) return;
+    const live = new Set<string>();
+    for (const pods of this.nodeToDaemonPods(ds).values()) {
+      for (const pod of pods) {
+        const hash = pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
+        if (hash) live.add(hash);
+      }
+    }
+    for (const h of [...old].sort((a, b) => a.revision - b.revision)) {
+      if (toKill <= 0) break;
+      if (live.has(h.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '')) continue;
+      this.history.delete(h);
+      toKill--;
+    }
   }
 
   /** getNodesToDaemonPods: claimed pods by target node, deleted terminal pods left out. */

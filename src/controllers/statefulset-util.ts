@@ -15,7 +15,7 @@ import type {
   StatefulSet,
   Volume,
 } from '../api/types.js';
-import { computeHash, MAX_INT32 } from './deployment-util.js';
+import { MAX_INT32 } from './deployment-util.js';
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 /** PodIndexLabel (beta and on by default since 1.28, GA 1.32). */
@@ -222,72 +222,6 @@ export function useCurrentRevision(set: StatefulSet, ordinal: number): boolean {
 }
 
 // ---------------------------------------------------------------- revisions
-
-/**
- * The revision of a template: "<set>-<hash>" where the hash covers the template and the collision
- * count (ControllerRevisionName truncates the prefix to 223 characters). Upstream hashes the
- * ControllerRevision's patch; the hash here covers the same content, the pod template.
- */
-export function revisionName(set: StatefulSet, template: PodTemplateSpec, collisionCount: number): string {
-  return `${set.metadata.name.slice(0, 223)}-${computeHash(template, collisionCount)}`;
-}
-
-interface RevisionEntry {
-  template: PodTemplateSpec;
-  /** ControllerRevision.revision: bumped when an older template becomes the update revision again. */
-  revision: number;
-}
-
-/**
- * The controller's revision history per set uid: what upstream keeps as ControllerRevision objects
- * (kubesim does not model that kind). It maps revision names to templates so pods below the
- * partition can be recreated at the current revision, and is truncated like truncateHistory:
- * revisions that are neither current, update, nor worn by a pod are dropped, oldest first, beyond
- * revisionHistoryLimit.
- */
-export class RevisionHistory {
-  private readonly bySet = new Map<string, Map<string, RevisionEntry>>();
-
-  /**
-   * getStatefulSetRevisions: records `template` as the update revision. An equal revision that is
-   * already the newest is kept; an older equal one is renumbered as the newest (a rollback).
-   */
-  recordUpdate(setUid: string, name: string, template: PodTemplateSpec): void {
-    let entries = this.bySet.get(setUid);
-    if (entries === undefined) {
-      entries = new Map();
-      this.bySet.set(setUid, entries);
-    }
-    let newest = 0;
-    for (const e of entries.values()) newest = Math.max(newest, e.revision);
-    const existing = entries.get(name);
-    if (existing !== undefined && existing.revision === newest) return;
-    entries.set(name, { template, revision: newest + 1 });
-  }
-
-  template(setUid: string, name: string | undefined): PodTemplateSpec | undefined {
-    if (name === undefined || name === '') return undefined;
-    return this.bySet.get(setUid)?.get(name)?.template;
-  }
-
-  /** Revision names of a set, oldest first. */
-  names(setUid: string): string[] {
-    const entries = this.bySet.get(setUid);
-    if (entries === undefined) return [];
-    return [...entries].sort((a, b) => a[1].revision - b[1].revision).map(([name]) => name);
-  }
-
-  truncate(setUid: string, live: ReadonlySet<string>, limit: number): void {
-    const entries = this.bySet.get(setUid);
-    if (entries === undefined) return;
-    const historic = this.names(setUid).filter((name) => !live.has(name));
-    for (const name of historic.slice(0, Math.max(0, historic.length - limit))) entries.delete(name);
-  }
-
-  forget(setUid: string): void {
-    this.bySet.delete(setUid);
-  }
-}
 
 /** ApplyRevision: the set with its pod template replaced by a revision's. */
 export function withTemplate(set: StatefulSet, template: PodTemplateSpec): StatefulSet {

@@ -9,18 +9,32 @@
 // unhealthy; Parallel sets act on all ordinals at once. Rolling updates replace pods from the
 // highest ordinal down to the partition.
 //
-// Revisions are named "<set>-<hash of the pod template>" and remembered by the controller (see
-// RevisionHistory): kubesim has no ControllerRevision objects, so a rollback is re-applying the old
-// template, which yields the old revision name again.
+// Revisions are ControllerRevision objects named "<set>-<hash of the pod template>" and owned by
+// the set (controller-history.ts); pods carry the name of theirs in controller-revision-hash. A
+// rollback (kubectl rollout undo) writes an old revision's template back into the set, and the
+// controller renumbers that revision as the newest instead of creating a new one.
 
 import { extend } from '../api/extend.js';
 import { controllerRef, getPodCondition, isPodReady, isTerminating } from '../api/pod.js';
-import type { OwnerReference, PersistentVolumeClaim, Pod, StatefulSet } from '../api/types.js';
+import type {
+  ControllerRevision,
+  OwnerReference,
+  PersistentVolumeClaim,
+  Pod,
+  StatefulSet,
+} from '../api/types.js';
 import { isNotFound } from '../store/errors.js';
 import { controllerOwnerUid, type Informer } from '../store/informer.js';
 import type { WatchEvent } from '../store/watch.js';
 import { claimObjects } from './claim.js';
 import type { Controller, ControllerContext } from './context.js';
+import {
+  ControllerHistory,
+  equalRevision,
+  newControllerRevision,
+  nextRevision,
+  revisionTemplate,
+} from './controller-history.js';
 import {
   CONTROLLER_UID_INDEX,
   NAMESPACE_INDEX,
@@ -50,12 +64,10 @@ import {
   newStatefulSetPod,
   podName,
   podRevision,
-  RevisionHistory,
   readStatus,
   replicaCount,
   replicaStatus,
   retentionPolicy,
-  revisionName,
   startOrdinal,
   statefulSetMaxUnavailable,
   statusDiffers,
@@ -93,6 +105,8 @@ interface SyncPass {
   set: StatefulSet;
   /** The set with the current revision's template (ApplyRevision). */
   currentSet: StatefulSet;
+  /** status.collisionCount after this pass (a name collision while creating a revision bumps it). */
+  collisionCount: number;
   /** The set with the update revision's template. */
   updateSet: StatefulSet;
   currentRevision: string;
@@ -120,7 +134,7 @@ export class StatefulSetController implements Controller {
   private readonly setInformer: Informer<StatefulSet>;
   private readonly podInformer: Informer<Pod>;
   private readonly claimInformer: Informer<PersistentVolumeClaim>;
-  private readonly history = new RevisionHistory();
+  private readonly history: ControllerHistory;
   private readonly owners: OwnerLookup<StatefulSet>;
   private readonly maxUnavailableEnabled: boolean;
 
@@ -141,6 +155,7 @@ export class StatefulSetController implements Controller {
     this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
     this.setInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
     this.owners = new OwnerLookup(this.setInformer, 'StatefulSet');
+    this.history = new ControllerHistory(ctx);
   }
 
   start(): void {
@@ -149,15 +164,14 @@ export class StatefulSetController implements Controller {
     for (const set of this.setInformer.list()) this.queue.add(objectKey(set));
   }
 
-  /** Revision names the controller remembers for a set, oldest first (for tests). */
+  /** Names of the set's ControllerRevisions as the controller sees them, oldest first. */
   revisions(set: StatefulSet): string[] {
-    return this.history.names(set.metadata.uid ?? '');
+    return this.history.list(set).map((r) => r.metadata.name);
   }
 
   // -------------------------------------------------------------- event handlers
 
   private onStatefulSet(event: WatchEvent<StatefulSet>): void {
-    if (event.type === 'DELETED') this.history.forget(event.object.metadata.uid ?? '');
     this.queue.add(objectKey(event.object));
   }
 
@@ -243,17 +257,41 @@ export class StatefulSetController implements Controller {
   // -------------------------------------------------------------- the sync pass
 
   /**
-   * getStatefulSetRevisions and the partition of pods into replicas and condemned. The update
-   * revision is the set's template; the current revision is status.currentRevision when the
-   * controller still knows its template, else the update revision (a fresh history).
+   * getStatefulSetRevisions: the update revision holds the set's template — the newest revision
+   * when it is equal, an older equal one renumbered as the newest (a rollback), else a new one.
+   * The current revision is status.currentRevision's, or the update revision when that is gone.
    */
+  private revisionsOf(set: StatefulSet): {
+    current: ControllerRevision;
+    update: ControllerRevision;
+    collisionCount: number;
+  } {
+    const revisions = this.history.claim(set, this.owners.matcher(set));
+    let collisionCount = readStatus(set).collisionCount ?? 0;
+    const candidate = newControllerRevision(set, set.spec.template, nextRevision(revisions), collisionCount);
+    const equal = revisions.filter((r) => equalRevision(r, candidate));
+    const newest = revisions[revisions.length - 1];
+    const newestEqual = equal[equal.length - 1];
+    let update: ControllerRevision;
+    if (newest !== undefined && newestEqual !== undefined && equalRevision(newest, newestEqual))
+      update = newest;
+    else if (newestEqual !== undefined) update = this.history.renumber(newestEqual, candidate.revision);
+    else {
+      const created = this.history.create(set, set.spec.template, candidate.revision, collisionCount);
+      update = created.revision;
+      collisionCount = created.collisionCount;
+    }
+    const name = readStatus(set).currentRevision;
+    const current = revisions.find((r) => r.metadata.name === name) ?? update;
+    return { current, update, collisionCount };
+  }
+
+  /** The sync pass's view: revisions, and the partition of pods into replicas and condemned. */
   private newPass(set: StatefulSet, pods: readonly Pod[]): SyncPass {
-    const uid = set.metadata.uid ?? '';
-    const old = readStatus(set);
-    const updateRevision = revisionName(set, set.spec.template, old.collisionCount ?? 0);
-    this.history.recordUpdate(uid, updateRevision, set.spec.template);
-    const currentTemplate = this.history.template(uid, old.currentRevision);
-    const currentRevision = currentTemplate === undefined ? updateRevision : old.currentRevision!;
+    const revisions = this.revisionsOf(set);
+    const updateRevision = revisions.update.metadata.name;
+    const currentRevision = revisions.current.metadata.name;
+    const currentTemplate = revisionTemplate(revisions.current);
     const start = startOrdinal(set);
     const count = replicaCount(set);
     const minReadySeconds = set.spec.minReadySeconds ?? 0;
@@ -283,6 +321,7 @@ export class StatefulSetController implements Controller {
     return {
       set,
       currentSet: currentTemplate === undefined ? set : withTemplate(set, currentTemplate),
+      collisionCount: revisions.collisionCount,
       updateSet: set,
       currentRevision,
       updateRevision,
@@ -576,7 +615,7 @@ export class StatefulSetController implements Controller {
       ...counts,
       currentRevision: pass.currentRevision,
       updateRevision: pass.updateRevision,
-      collisionCount: readStatus(pass.set).collisionCount ?? 0,
+      collisionCount: pass.collisionCount,
     };
     return completeRollingUpdate(pass.set, status);
   }
@@ -589,11 +628,16 @@ export class StatefulSetController implements Controller {
     this.ctx.client.updateStatus<StatefulSet>(extend(set, { status: merged }));
   }
 
-  /** truncateHistory: revisions worn by no pod and neither current nor update, beyond the limit. */
+  /**
+   * truncateHistory: revisions worn by no pod and neither current nor update are deleted, oldest
+   * first, beyond revisionHistoryLimit.
+   */
   private truncateHistory(pass: SyncPass, pods: readonly Pod[]): void {
     const live = new Set([pass.currentRevision, pass.updateRevision]);
     for (const pod of pods) live.add(podRevision(pod));
-    this.history.truncate(pass.set.metadata.uid ?? '', live, pass.set.spec.revisionHistoryLimit ?? 10);
+    const historic = this.history.list(pass.set).filter((r) => !live.has(r.metadata.name));
+    const limit = pass.set.spec.revisionHistoryLimit ?? 10;
+    for (const r of historic.slice(0, Math.max(0, historic.length - limit))) this.history.delete(r);
   }
 
   /**

@@ -5,7 +5,8 @@
 // revision; a template that already matches (skipped).
 
 import { controllerRef } from '../api/pod.js';
-import type { Deployment, ReplicaSet } from '../api/types.js';
+import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../api/types.js';
+import { holdsTemplate, revisionTemplate } from '../controllers/controller-history.js';
 import {
   DESIRED_REPLICAS_ANNOTATION,
   equalIgnoreHash,
@@ -71,5 +72,43 @@ export function rollbackDeployment(client: Client, d: Deployment, toRevision = 0
     metadata: { ...d.metadata, annotations },
     spec: { ...d.spec, template: withoutHashLabel(rs.spec.template) },
   });
+  return undefined;
+}
+
+/**
+ * `kubectl rollout undo statefulset|daemonset/NAME [--to-revision=N]` (kubectl's
+ * StatefulSetRollbacker / DaemonSetRollbacker): the workload's ControllerRevisions are its
+ * history; the chosen one's template is written back into the object, and the controller then
+ * renumbers that revision as the newest. Without --to-revision the target is the second-newest
+ * revision. Refused, as kubectl refuses: no earlier revision; an unknown one; a template that
+ * already matches (skipped).
+ */
+export function rollbackWithRevisions(
+  client: Client,
+  obj: StatefulSet | DaemonSet,
+  toRevision = 0,
+): string | undefined {
+  const history = client
+    .list<ControllerRevision>('ControllerRevision')
+    .filter(
+      (r) => r.metadata.namespace === obj.metadata.namespace && controllerRef(r)?.uid === obj.metadata.uid,
+    )
+    .sort((a, b) => a.revision - b.revision);
+  let target: ControllerRevision | undefined;
+  if (toRevision === 0) {
+    if (history.length <= 1) return 'no last revision to roll back to';
+    target = history[history.length - 2];
+  } else {
+    target = history.find((r) => r.revision === toRevision);
+    if (target === undefined) return `unable to find specified revision ${toRevision} in history`;
+  }
+  const template = revisionTemplate(target!);
+  if (template === undefined) return `revision ${target!.revision} holds no pod template`;
+  if (holdsTemplate(target!, obj.spec.template)) {
+    return `skipped rollback (current template already matches revision ${target!.revision})`;
+  }
+  client.update<StatefulSet | DaemonSet>({ ...obj, spec: { ...obj.spec, template } } as
+    | StatefulSet
+    | DaemonSet);
   return undefined;
 }

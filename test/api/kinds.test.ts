@@ -9,8 +9,9 @@ import {
 } from '../../src/api/kinds.js';
 
 describe('KINDS', () => {
-  it('lists the sixteen modelled kinds under their canonical apiVersions', () => {
-    expect(Object.keys(KINDS)).toHaveLength(16);
+  it('lists the seventeen modelled kinds under their canonical apiVersions', () => {
+    expect(Object.keys(KINDS)).toHaveLength(17);
+    expect(KINDS.ControllerRevision.apiVersion).toBe('apps/v1');
     expect(KINDS.Deployment.apiVersion).toBe('apps/v1');
     expect(KINDS.Ingress.apiVersion).toBe('networking.k8s.io/v1');
     expect(KINDS.PodDisruptionBudget.apiVersion).toBe('policy/v1');

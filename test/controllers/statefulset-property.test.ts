@@ -10,12 +10,8 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { isPodAvailable, isPodReady } from '../../src/api/pod.js';
 import type { Pod, StatefulSet } from '../../src/api/types.js';
-import {
-  getOrdinal,
-  podRevision,
-  revisionName,
-  type StatefulSetStatus,
-} from '../../src/controllers/statefulset-util.js';
+import { revisionNameFor } from '../../src/controllers/controller-history.js';
+import { getOrdinal, podRevision, type StatefulSetStatus } from '../../src/controllers/statefulset-util.js';
 import { ApiError } from '../../src/store/errors.js';
 import {
   CONTROLLER,
@@ -97,7 +93,7 @@ function watchInvariants(h: StatefulSetHarness, sc: Scenario): string[] {
     if (e.type === 'ADDED') {
       // Created at the revision its ordinal calls for.
       const partition = set.spec.updateStrategy?.rollingUpdate?.partition ?? 0;
-      const update = revisionName(set, set.spec.template, 0);
+      const update = revisionNameFor(set, set.spec.template, 0);
       const current = (set.status as Partial<StatefulSetStatus> | undefined)?.currentRevision ?? update;
       const want = ordinal < start + partition ? current : update;
       if (podRevision(e.object) !== want)
@@ -189,7 +185,7 @@ function convergenceProblems(h: StatefulSetHarness): string[] {
   const replicas = set.spec.replicas ?? 1;
   const start = set.spec.ordinals?.start ?? 0;
   const partition = set.spec.updateStrategy?.rollingUpdate?.partition ?? 0;
-  const update = revisionName(set, set.spec.template, 0);
+  const update = revisionNameFor(set, set.spec.template, 0);
   const image = set.spec.template.spec.containers[0]!.image;
   const problems: string[] = [];
   if (!h.allReady('web')) problems.push(`pods ${h.names('web').join(',')} not exactly the ready ordinals`);

@@ -5,12 +5,12 @@
 import { describe, expect, it, test } from 'vitest';
 import { isPodReady } from '../../src/api/pod.js';
 import type { Pod, StatefulSet } from '../../src/api/types.js';
+import { revisionNameFor } from '../../src/controllers/controller-history.js';
 import {
   POD_INDEX_LABEL,
   POD_NAME_LABEL,
   parentNameAndOrdinal,
   REVISION_LABEL,
-  revisionName,
   type StatefulSetStatus,
 } from '../../src/controllers/statefulset-util.js';
 import { parseScenario } from '../../src/scenario/load.js';
@@ -550,7 +550,7 @@ describe('adoption and release (ClaimPods)', () => {
   it('adopts an orphan named like one of its ordinals and matching the selector, and fixes its identity labels', () => {
     const h = new StatefulSetHarness();
     const manifest = makeStatefulSet('web', { replicas: 2 });
-    const revision = revisionName(manifest, manifest.spec.template, 0);
+    const revision = revisionNameFor(manifest, manifest.spec.template, 0);
     const adopted = h.create(orphan('web-0', { app: 'web', [REVISION_LABEL]: revision }));
     h.create(orphan('other-0', { app: 'web' }));
     h.run(2000);
