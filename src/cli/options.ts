@@ -6,3 +6,8 @@ export function parseSeed(value: string): number {
   }
   return Number(value);
 }
+
+/** Collects repeated --set options in order. */
+export function collectSet(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -10,7 +10,7 @@ import { isSchedulerFile, loadSchedulerFile } from '../scenario/scheduler-file.j
 import { type SimulateOptions, simulate } from '../sim/simulation.js';
 import type { Io } from './errors.js';
 import { formatRunSummary } from './format.js';
-import { parseSeed } from './options.js';
+import { collectSet, parseSeed } from './options.js';
 
 export function registerRun(program: Command, io: Io, _setExit: (code: number) => void): void {
   program
@@ -18,6 +18,11 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
     .description('simulate a scenario and write summary.json, timeseries.csv and pods.csv')
     .argument('<scenario>', 'scenario file (YAML)')
     .option('--seed <n>', 'override the scenario seed', parseSeed)
+    .option(
+      '--set <path=value>',
+      'override a parameter (params.replicas=5) or any field (spec.cluster.pools.default.count=500); repeatable',
+      collectSet,
+    )
     .option(
       '--scheduler <name|file>',
       'override the scenario scheduler: a preset (default, binpack, spread) or a KubeSchedulerConfiguration file',
@@ -36,7 +41,10 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
         'The same scenario and seed always give the same run hash and byte-identical CSV files.',
     )
     .action(async (file, opts) => {
-      const { spec, warnings } = await loadScenario(file, opts.seed === undefined ? {} : { seed: opts.seed });
+      const { spec, warnings } = await loadScenario(file, {
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        ...(opts.set === undefined ? {} : { set: opts.set }),
+      });
       if (!opts.quiet) for (const w of warnings) io.err(formatDiagnostic(w));
       const out = opts.out ?? join('out', spec.name);
       mkdirSync(out, { recursive: true });

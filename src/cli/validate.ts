@@ -5,17 +5,23 @@ import type { Command } from '@commander-js/extra-typings';
 import { formatDiagnostic } from '../scenario/diagnostics.js';
 import { type CheckResult, checkScenario } from '../scenario/load.js';
 import type { Io } from './errors.js';
+import { collectSet } from './options.js';
 
 export function registerValidate(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('validate')
     .description('check scenario files without running them (exit code 2 if any has errors)')
     .argument('<scenarios...>', 'scenario files')
+    .option(
+      '--set <path=value>',
+      'override a parameter (params.replicas=5) or any field (spec.duration=2h); repeatable',
+      collectSet,
+    )
     .addHelpText('after', '\nExample:\n  kubesim validate scenarios/*.yaml')
-    .action(async (files) => {
+    .action(async (files, opts) => {
       let failed = false;
       for (const file of files) {
-        const { spec, diagnostics } = await checkScenarioFile(file);
+        const { spec, diagnostics } = await checkScenarioFile(file, opts.set ?? []);
         for (const d of diagnostics) io.err(formatDiagnostic(d));
         if (spec === undefined) failed = true;
         else {
@@ -29,7 +35,7 @@ export function registerValidate(program: Command, io: Io, setExit: (code: numbe
     });
 }
 
-async function checkScenarioFile(file: string): Promise<CheckResult> {
+async function checkScenarioFile(file: string, set: readonly string[]): Promise<CheckResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -40,5 +46,5 @@ async function checkScenarioFile(file: string): Promise<CheckResult> {
       : `cannot read scenario file: ${(e as Error).message}`;
     return { diagnostics: [{ severity: 'error', file, line: 1, col: 1, message }] };
   }
-  return checkScenario(text, file);
+  return checkScenario(text, file, undefined, { set });
 }

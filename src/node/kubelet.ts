@@ -338,11 +338,29 @@ export class Kubelet {
     });
   }
 
-  /** Containers ran to completion (exit 0): Succeeded unless restartPolicy is Always. */
-  private containersExited(r: PodRuntime): void {
+  /**
+   * The pod's containers exit now with `exitCode` (1: a crash; 137: killed by SIGKILL), if they
+   * are running: the restartPolicy decides what follows, as for an exit at the end of
+   * kubesim.io/run-time. Used by podCrashes processes and the killPod action. False if the
+   * kubelet is down or the containers are not running.
+   */
+  crashContainers(uid: string, exitCode = 1): boolean {
+    const r = this.runtimes.get(uid);
+    if (!this.alive || r === undefined || r.state !== 'running') return false;
+    this.containersExited(r, exitCode);
+    return true;
+  }
+
+  /**
+   * Containers exited: restarted in place under restartPolicy Always, and under OnFailure after a
+   * non-zero exit (upstream kubelet's ShouldContainerBeRestarted); otherwise the pod ends
+   * Succeeded (exit 0) or Failed.
+   */
+  private containersExited(r: PodRuntime, exitCode = 0): void {
     const now = this.env.engine.now;
     this.setRunning(r, false);
-    if ((r.pod.spec.restartPolicy ?? 'Always') === 'Always') {
+    const policy = r.pod.spec.restartPolicy ?? 'Always';
+    if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) {
       // Restarted in place; the crash-loop back-off is not modelled yet.
       r.restartCount++;
       r.state = 'creating';
@@ -352,11 +370,13 @@ export class Kubelet {
     }
     this.runtimes.delete(r.uid);
     this.writeStatus(r, (p) => {
-      const status: PodStatus = extend(p.status, { phase: 'Succeeded' });
-      status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, 'PodCompleted');
-      status.conditions = withCondition(status.conditions, 'Ready', 'False', now, 'PodCompleted');
+      const status: PodStatus = extend(p.status, { phase: exitCode === 0 ? 'Succeeded' : 'Failed' });
+      // Upstream reports PodCompleted only for a Succeeded pod; a failed one's containers are just not ready.
+      const reason = exitCode === 0 ? 'PodCompleted' : 'ContainersNotReady';
+      status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, reason);
+      status.conditions = withCondition(status.conditions, 'Ready', 'False', now, reason);
       status.containerStatuses = containerStatuses(p, r, false, {
-        terminated: { exitCode: 0, reason: 'Completed', finishedAt: now },
+        terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: now },
       });
       return status;
     });

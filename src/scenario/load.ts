@@ -17,40 +17,53 @@ import type { z } from 'zod';
 import { formatDuration, parseDuration } from '../api/duration.js';
 import type { Issue } from '../api/issue.js';
 import { isNamespaced } from '../api/kinds.js';
+import { validateLabelSelector, validateLabels } from '../api/labels.js';
 import { normalizeManifest, objectKey } from '../api/manifest.js';
 import { memoryToBytes } from '../api/quantity.js';
-import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
+import type { KubeObject, LabelSelector, Node, ResourceList, Taint } from '../api/types.js';
 import { checkSchedulerConfiguration } from '../scheduler/check-config.js';
 import { isPresetName, PRESET_NAMES } from '../scheduler/config/presets.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
 import type { DrainOptions } from '../sim/drain.js';
+import type { ProcessSpec } from '../sim/processes.js';
 import {
+  type ActionRepeat,
   DEFAULT_KUBELET_TIMING,
   DEFAULT_METRICS_CONFIG,
   DEFAULT_OUTPUTS,
+  DEFAULT_REBOOT_DOWNTIME_MS,
   type ImageTiming,
   type KubeletTiming,
   type MetricsConfig,
   type NodePool,
+  type NodeRef,
+  type ObjectTarget,
   type PoolAutoscaling,
+  type Selection,
   type SimulationSpec,
   type SourceRef,
   type TimelineAction,
   type TrafficTarget,
+  type UpgradeOptions,
 } from '../sim/spec.js';
+import { composeScenario, type OriginTree, originPosition } from './compose.js';
 import { type Diagnostic, ScenarioError, type Severity, sortDiagnostics } from './diagnostics.js';
 import { errorMessage, errorPosition, locate, type YamlPath } from './locate.js';
+import { convertProcesses, processItemSchema } from './processes.js';
 import {
+  DurationSchema,
   FileRefSchema,
   ImageSchema,
   KubeletSchema,
   MetricsSchema,
   NodePoolSchema,
+  type NodeTargetSchema,
   OutputsSchema,
   SCENARIO_API_VERSION,
   SCENARIO_KIND,
   ScenarioSchema,
+  type SelectionSchema,
   TimelineItemSchema,
   TRAFFIC_TARGET_KINDS,
   TrafficItemSchema,
@@ -65,6 +78,8 @@ export interface LoadOptions {
   seed?: number;
   /** User scheduler plugins available to the scenario's KubeSchedulerConfiguration, next to the in-tree ones. */
   plugins?: ReadonlyMap<string, PluginFactory>;
+  /** --set arguments: `params.<name>=value` or `<path>=value` (see scenario/compose.ts). */
+  set?: readonly string[];
 }
 
 export interface LoadResult {
@@ -115,12 +130,15 @@ class Loader {
   private readonly files = new Map<string, { source: Source; docs: Document[] } | undefined>();
   private readonly dir: string;
   private readonly main: Source;
+  /** Where each part of the composed main document came from (set by run()). */
+  private origins: OriginTree | undefined;
 
   constructor(
     private readonly text: string,
     file: string,
     private readonly readFile: ReadFile,
     private readonly plugins: ReadonlyMap<string, PluginFactory> = IN_TREE_PLUGINS,
+    private readonly sets: readonly string[] = [],
   ) {
     this.dir = nodePath.dirname(file);
     this.main = { file, lineCounter: new LineCounter() };
@@ -128,9 +146,17 @@ class Loader {
 
   // ------------------------------------------------------------ diagnostics
 
-  private report(place: Place, severity: Severity, message: string, hint?: string, key = false): void {
+  /** file:line:col of a place; paths in the composed main document go through its origins. */
+  private position(place: Place, key = false): SourceRef {
+    if (place.source === this.main && this.origins !== undefined) {
+      return originPosition(this.origins.resolve(place.path), key);
+    }
     const { line, col } = locate(place.doc, place.source.lineCounter, place.path, { key });
-    const d: Diagnostic = { severity, file: place.source.file, line, col, message };
+    return { file: place.source.file, line, col };
+  }
+
+  private report(place: Place, severity: Severity, message: string, hint?: string, key = false): void {
+    const d: Diagnostic = { severity, ...this.position(place, key), message };
     if (hint !== undefined && hint !== '') d.hint = hint;
     this.diagnostics.push(d);
   }
@@ -151,8 +177,7 @@ class Loader {
   }
 
   private sourceRef(place: Place): SourceRef {
-    const { line, col } = locate(place.doc, place.source.lineCounter, place.path);
-    return { file: place.source.file, line, col };
+    return this.position(place);
   }
 
   private where(place: Place): string {
@@ -309,11 +334,26 @@ class Loader {
       return undefined;
     }
 
+    // Includes, --set and params (compose.ts) first: everything below checks the composed document.
+    const composed = composeScenario(
+      raw,
+      { source: main, doc },
+      {
+        readFile: this.readFile,
+        sets: this.sets,
+        apiVersion: SCENARIO_API_VERSION,
+        kind: SCENARIO_KIND,
+      },
+    );
+    this.diagnostics.push(...composed.diagnostics);
+    this.origins = composed.origins;
+    const scenario = composed.value;
+
     // Structure of the whole document: every problem at once.
-    const whole = this.validate(ScenarioSchema, raw, root);
+    const whole = this.validate(ScenarioSchema, scenario, root);
 
     // Everything that needs more than the schema, done on whatever parts are well-formed.
-    const spec = isRecord(raw.spec) ? raw.spec : {};
+    const spec = isRecord(scenario.spec) ? scenario.spec : {};
     const specPlace = this.at(root, 'spec');
     const durationMs = this.durationOf(spec.duration);
     const cluster = isRecord(spec.cluster) ? spec.cluster : {};
@@ -350,6 +390,7 @@ class Loader {
     };
     const timeline = this.timeline(spec.timeline, this.at(specPlace, 'timeline'), durationMs, nodes, pools);
     const traffic = this.traffic(spec.traffic, this.at(specPlace, 'traffic'));
+    const processes = this.processes(spec.processes, this.at(specPlace, 'processes'));
 
     if (whole === undefined || this.diagnostics.some((d) => d.severity === 'error')) return undefined;
     const out: SimulationSpec = {
@@ -369,7 +410,21 @@ class Loader {
     };
     if (whole.metadata.description !== undefined) out.description = whole.metadata.description;
     if (traffic.length > 0) out.traffic = traffic;
+    if (processes.length > 0) out.processes = processes;
     return out;
+  }
+
+  /** spec.processes (processes.ts): items that passed the schema, converted and checked. */
+  private processes(list: unknown, place: Place): ProcessSpec[] {
+    if (!Array.isArray(list)) return [];
+    const schema = processItemSchema(DurationSchema);
+    return convertProcesses(
+      list.map((raw) => this.parsed(schema, raw)),
+      {
+        issue: (i) => this.reportIssue(place, i),
+        sourceRef: (path) => this.sourceRef(this.at(place, ...path)),
+      },
+    );
   }
 
   private durationOf(v: unknown): number | undefined {
@@ -636,7 +691,22 @@ class Loader {
       const item = this.parsed(TimelineItemSchema, raw);
       if (item === undefined) return;
       const at = parseDuration(item.at);
-      const source = this.sourceRef(itemPlace);
+      const base: { at: number; source: SourceRef; repeat?: ActionRepeat } = {
+        at,
+        source: this.sourceRef(itemPlace),
+      };
+      if (item.repeat !== undefined) {
+        const everyMs = parseDuration(item.repeat.every);
+        if (everyMs <= 0) {
+          this.error(
+            this.at(itemPlace, 'repeat', 'every'),
+            'repeat.every must be longer than 0',
+            'e.g. repeat: {every: 10m, times: 6}',
+          );
+          return;
+        }
+        base.repeat = item.repeat.times === undefined ? { everyMs } : { everyMs, times: item.repeat.times };
+      }
       const push = (action: TimelineAction) => entries.push({ action, place: itemPlace });
       if (durationMs !== undefined && at > durationMs) {
         this.warn(
@@ -645,43 +715,185 @@ class Loader {
           'it will never happen; raise spec.duration or move the action',
         );
       }
+      /** The object target of an action that has one, with the cluster-scoped namespace warning. */
+      const objectTarget = (target: string, namespace: string | undefined): ObjectTarget => {
+        const t = resolveTarget(target, namespace);
+        if (namespace !== undefined && !isNamespaced(t.kind)) {
+          this.warn(
+            this.at(itemPlace, 'namespace'),
+            `namespace is ignored: ${t.kind} is cluster-scoped`,
+            'remove the namespace field',
+          );
+        }
+        return t;
+      };
       switch (item.action) {
         case 'scale':
+          push({
+            ...base,
+            action: 'scale',
+            target: objectTarget(item.target, item.namespace),
+            replicas: item.replicas,
+          });
+          break;
         case 'setImage':
+          push({
+            ...base,
+            action: 'setImage',
+            target: objectTarget(item.target, item.namespace),
+            container: item.container,
+            image: item.image,
+          });
+          break;
+        case 'patch':
+          push({
+            ...base,
+            action: 'patch',
+            target: objectTarget(item.target, item.namespace),
+            patch: item.patch,
+          });
+          break;
+        case 'pauseRollout':
+        case 'resumeRollout':
         case 'delete':
+          push({ ...base, action: item.action, target: objectTarget(item.target, item.namespace) });
+          break;
         case 'forceDelete':
-        case 'rollback': {
-          const target = resolveTarget(item.target, item.namespace);
-          if (item.namespace !== undefined && !isNamespaced(target.kind)) {
-            this.warn(
-              this.at(itemPlace, 'namespace'),
-              `namespace is ignored: ${target.kind} is cluster-scoped`,
-              'remove the namespace field',
-            );
+        case 'forceDeletePod':
+          // forceDeletePod is the same action under the name people search for.
+          push({ ...base, action: 'forceDelete', target: objectTarget(item.target, item.namespace) });
+          break;
+        case 'rollback':
+          push({
+            ...base,
+            action: 'rollback',
+            target: objectTarget(item.target, item.namespace),
+            toRevision: item.toRevision ?? 0,
+          });
+          break;
+        case 'label': {
+          const labelsPlace = this.at(itemPlace, 'labels');
+          for (const issue of validateLabels(
+            Object.fromEntries(Object.entries(item.labels).map(([k, v]) => [k, v ?? ''])),
+            [],
+          )) {
+            // Keys and values are checked here; a removal (null) has no value to check.
+            this.reportIssue(labelsPlace, issue);
           }
-          if (item.action === 'scale') push({ at, source, action: 'scale', target, replicas: item.replicas });
-          else if (item.action === 'setImage')
-            push({ at, source, action: 'setImage', target, container: item.container, image: item.image });
-          else if (item.action === 'forceDelete') push({ at, source, action: 'forceDelete', target });
-          else if (item.action === 'rollback')
-            push({ at, source, action: 'rollback', target, toRevision: item.toRevision ?? 0 });
-          else push({ at, source, action: 'delete', target });
+          if (item.target !== undefined) {
+            if (item.node !== undefined || item.nodes !== undefined) {
+              this.error(
+                this.at(itemPlace, item.node !== undefined ? 'node' : 'nodes'),
+                'label takes a target or node/nodes, not both',
+                'use target: for other objects, node: or nodes: for nodes',
+              );
+              break;
+            }
+            push({
+              ...base,
+              action: 'label',
+              labels: item.labels,
+              target: objectTarget(item.target, item.namespace),
+            });
+            break;
+          }
+          const ref = this.nodeRef(item, itemPlace, i, 'target: <kind>/<name>, node: <name> or nodes: {...}');
+          if (ref !== undefined) push({ ...base, action: 'label', labels: item.labels, ...ref });
           break;
         }
         case 'failNode':
         case 'recoverNode':
+        case 'removeNode':
+        case 'cordon':
+        case 'uncordon': {
+          const ref = this.nodeRef(item, itemPlace, i);
+          if (ref !== undefined) push({ ...base, action: item.action, ...ref });
+          break;
+        }
+        case 'rebootNode': {
+          const ref = this.nodeRef(item, itemPlace, i);
+          const downtimeMs =
+            item.downtime === undefined ? DEFAULT_REBOOT_DOWNTIME_MS : parseDuration(item.downtime);
+          if (ref !== undefined) push({ ...base, action: 'rebootNode', downtimeMs, ...ref });
+          break;
+        }
         case 'partitionNode':
         case 'healNode':
-        case 'uncordon':
-          push({ at, source, action: item.action, node: item.node });
+          push({ ...base, action: item.action, node: item.node });
           break;
+        case 'failZone':
+        case 'recoverZone':
+          push({ ...base, action: item.action, zone: item.zone });
+          break;
+        case 'taint': {
+          const ref = this.nodeRef(item, itemPlace, i);
+          const taint: Taint = { key: item.taint.key, effect: item.taint.effect };
+          if (item.taint.value !== undefined) taint.value = item.taint.value;
+          if (ref !== undefined) push({ ...base, action: 'taint', taint, ...ref });
+          break;
+        }
+        case 'untaint': {
+          const ref = this.nodeRef(item, itemPlace, i);
+          if (ref === undefined) break;
+          if (item.effect === undefined) push({ ...base, action: 'untaint', key: item.key, ...ref });
+          else push({ ...base, action: 'untaint', key: item.key, effect: item.effect, ...ref });
+          break;
+        }
         case 'drain': {
+          const ref = this.nodeRef(item, itemPlace, i);
           const options: DrainOptions = {};
           if (item.force !== undefined) options.force = item.force;
           if (item.deleteEmptyDirData !== undefined) options.deleteEmptyDirData = item.deleteEmptyDirData;
           if (item.timeout !== undefined) options.timeoutMs = parseDuration(item.timeout);
           if (item.gracePeriod !== undefined) options.gracePeriodSeconds = item.gracePeriod;
-          push({ at, source, action: 'drain', node: item.node, options });
+          if (ref !== undefined) push({ ...base, action: 'drain', options, ...ref });
+          break;
+        }
+        case 'killPod': {
+          const example = 'e.g. target: pod/web-0, or pods: {selector: {matchLabels: {app: web}}, count: 1}';
+          if ((item.target === undefined) === (item.pods === undefined)) {
+            this.error(
+              item.target === undefined ? itemPlace : this.at(itemPlace, 'pods'),
+              item.target === undefined
+                ? 'killPod needs a target or pods'
+                : 'killPod takes a target or pods, not both',
+              example,
+            );
+            break;
+          }
+          if (item.target !== undefined) {
+            const t = objectTarget(item.target, item.namespace);
+            push({ ...base, action: 'killPod', namespace: t.namespace, pod: t.name });
+            break;
+          }
+          const pods = this.selection(item.pods!, this.at(itemPlace, 'pods'), 'pods', example);
+          if (pods !== undefined)
+            push({ ...base, index: i, action: 'killPod', namespace: item.namespace ?? 'default', pods });
+          break;
+        }
+        case 'upgradeNodes': {
+          const ref = this.nodeRef(item, itemPlace, i);
+          const batchSize = item.batchSize ?? 1;
+          if (typeof batchSize === 'string') {
+            const m = /^(\d+(?:\.\d+)?)%$/.exec(batchSize);
+            const percent = m === null ? Number.NaN : Number(m[1]);
+            if (!(percent > 0 && percent <= 100)) {
+              this.error(
+                this.at(itemPlace, 'batchSize'),
+                `invalid batchSize ${JSON.stringify(batchSize)}`,
+                'use a node count such as 2, or a percentage between 0 and 100 such as "10%"',
+              );
+              break;
+            }
+          }
+          const options: UpgradeOptions = {
+            batchSize,
+            pauseMs: item.pause === undefined ? 0 : parseDuration(item.pause),
+            downtimeMs:
+              item.downtime === undefined ? DEFAULT_REBOOT_DOWNTIME_MS : parseDuration(item.downtime),
+          };
+          if (item.drainTimeout !== undefined) options.drainTimeoutMs = parseDuration(item.drainTimeout);
+          if (ref !== undefined) push({ ...base, action: 'upgradeNodes', options, ...ref });
           break;
         }
         case 'addNodes': {
@@ -694,7 +906,7 @@ class Loader {
             );
             break;
           }
-          push({ at, source, action: 'addNodes', pool: item.pool, count: item.count });
+          push({ ...base, action: 'addNodes', pool: item.pool, count: item.count });
           break;
         }
         case 'apply': {
@@ -712,7 +924,7 @@ class Loader {
           const entryPlace = item.file !== undefined ? itemPlace : this.at(itemPlace, 'object');
           for (const ref of this.expand(entry, entryPlace)) {
             const obj = this.normalize(ref);
-            if (obj !== undefined) push({ at, source, action: 'apply', object: obj });
+            if (obj !== undefined) push({ ...base, action: 'apply', object: obj });
           }
           break;
         }
@@ -724,7 +936,73 @@ class Loader {
     return entries.map((e) => e.action);
   }
 
-  /** Warns about node actions (fail, recover, partition, heal) naming a node nothing creates by then. */
+  /**
+   * The node target of a node action: `node: <name>`, or `nodes:` holding a name, {all: true}, or
+   * {selector, count | percent}. Exactly one of node and nodes; reports what is wrong otherwise.
+   */
+  private nodeRef(
+    item: { action: string; node?: string | undefined; nodes?: z.infer<typeof NodeTargetSchema> | undefined },
+    place: Place,
+    index: number,
+    expected = 'node: <name> or nodes: {selector: ..., count: n}',
+  ): (NodeRef & { index?: number }) | undefined {
+    const example = 'e.g. node: worker-1, or nodes: {selector: {matchLabels: {pool: gpu}}, count: 2}';
+    if (item.node !== undefined && item.nodes !== undefined) {
+      this.error(this.at(place, 'nodes'), `${item.action} takes node or nodes, not both`, example);
+      return undefined;
+    }
+    if (item.node !== undefined) return { node: item.node };
+    const nodes = item.nodes;
+    if (nodes === undefined) {
+      this.error(place, `${item.action} needs ${expected}`, example);
+      return undefined;
+    }
+    if (typeof nodes === 'string') return { node: nodes };
+    const selection = this.selection(nodes, this.at(place, 'nodes'), 'nodes', example);
+    return selection === undefined ? undefined : { nodes: selection, index };
+  }
+
+  /** {all: true} or {selector, count | percent} (nodes: of node actions, pods: of killPod). */
+  private selection(
+    raw: z.infer<typeof SelectionSchema>,
+    place: Place,
+    field: string,
+    example: string,
+  ): Selection | undefined {
+    if (raw.all === true) {
+      const extra = (['selector', 'count', 'percent'] as const).find((k) => raw[k] !== undefined);
+      if (extra !== undefined) {
+        this.error(
+          this.at(place, extra),
+          `${field}: ${extra} cannot be combined with all: true`,
+          'remove one of them',
+        );
+        return undefined;
+      }
+      return { all: true };
+    }
+    if (raw.selector === undefined) {
+      this.error(place, `${field} needs a selector or all: true`, example);
+      return undefined;
+    }
+    if (raw.count !== undefined && raw.percent !== undefined) {
+      this.error(
+        this.at(place, 'percent'),
+        `${field} takes count or percent, not both`,
+        'remove one of them',
+      );
+      return undefined;
+    }
+    const issues = validateLabelSelector(raw.selector as LabelSelector, []);
+    for (const issue of issues) this.reportIssue(this.at(place, 'selector'), issue);
+    if (issues.some((x) => x.severity === 'error')) return undefined;
+    const selection: Selection = { selector: raw.selector as LabelSelector };
+    if (raw.count !== undefined) selection.count = raw.count;
+    if (raw.percent !== undefined) selection.percent = raw.percent;
+    return selection;
+  }
+
+  /** Warns about node actions (fail, recover, drain, ...) naming a node nothing creates by then. */
   private checkNodeNames(
     entries: { action: TimelineAction; place: Place }[],
     nodes: Node[],
@@ -763,9 +1041,9 @@ class Loader {
   }
 }
 
-/** failNode, recoverNode, partitionNode, healNode, drain, uncordon: the actions that name a node. */
+/** Node actions that name their node (node: <name>) rather than select nodes. */
 function isNodeAction(action: TimelineAction): action is Extract<TimelineAction, { node: string }> {
-  return 'node' in action;
+  return 'node' in action && typeof action.node === 'string';
 }
 
 /** n if `name` is `${prefix}-${n}` for a positive integer n written without leading zeros, else Infinity. */
@@ -778,7 +1056,7 @@ function poolIndex(prefix: string, name: string): number {
 function check(text: string, file: string, readFile: ReadFile, options: LoadOptions): CheckResult {
   const plugins =
     options.plugins === undefined ? IN_TREE_PLUGINS : new Map([...IN_TREE_PLUGINS, ...options.plugins]);
-  const loader = new Loader(text, file, readFile, plugins);
+  const loader = new Loader(text, file, readFile, plugins, options.set);
   const spec = loader.run();
   const diagnostics = sortDiagnostics(loader.diagnostics, [file]);
   if (spec !== undefined && options.seed !== undefined) spec.seed = options.seed;

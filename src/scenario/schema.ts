@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { DurationError, parseDuration } from '../api/duration.js';
 import { isNegative, parseQuantity, QuantityError } from '../api/quantity.js';
+import { IncludeSchema, ParamsSchema } from './compose.js';
+import { processItemSchema } from './processes.js';
 import { closest } from './suggest.js';
 import { checkTarget } from './targets.js';
 
@@ -185,16 +187,30 @@ export const OutputsSchema = z.strictObject({
 export const ACTION_NAMES = [
   'scale',
   'setImage',
+  'patch',
+  'pauseRollout',
+  'resumeRollout',
+  'label',
   'failNode',
   'recoverNode',
+  'rebootNode',
   'partitionNode',
   'healNode',
+  'failZone',
+  'recoverZone',
   'addNodes',
+  'removeNode',
   'apply',
   'delete',
   'forceDelete',
-  'drain',
+  'forceDeletePod',
+  'cordon',
   'uncordon',
+  'drain',
+  'taint',
+  'untaint',
+  'killPod',
+  'upgradeNodes',
   'rollback',
 ] as const;
 
@@ -213,29 +229,134 @@ function targetFor(action: string) {
 const At = DurationSchema.meta({ description: 'When the action happens, from the start of the run' });
 const Namespace = Name.optional().meta({ description: 'Namespace of the target; default "default"' });
 
+export const RepeatSchema = z
+  .strictObject({
+    every: DurationSchema.meta({ description: 'Time between two runs of the action (> 0)' }),
+    times: z.int().min(1).optional().meta({
+      description:
+        'How many times the action runs in all, the first included; default: until the end of the run',
+    }),
+  })
+  .meta({ description: 'Run the action again and again; each run re-resolves its targets' });
+
+export const LabelSelectorSchema = z
+  .strictObject({
+    matchLabels: LabelsSchema.optional(),
+    matchExpressions: z
+      .array(
+        z.strictObject({
+          key: Name,
+          operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+          values: z.array(z.string()).optional(),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ description: 'A Kubernetes label selector (matchLabels, matchExpressions)' });
+
+export const SelectionSchema = z
+  .strictObject({
+    all: z.literal(true).optional().meta({ description: 'All of them (instead of a selector)' }),
+    selector: LabelSelectorSchema.optional(),
+    count: z.int().min(1).optional().meta({ description: 'Pick this many of the matching ones at random' }),
+    percent: z
+      .number()
+      .gt(0)
+      .max(100)
+      .optional()
+      .meta({ description: 'Pick this percentage of the matching ones at random, rounded up' }),
+  })
+  .meta({
+    description:
+      'Nodes (or pods) chosen when the action runs: {all: true}, or {selector: ...} with optional count or percent, drawn on the seeded stream timeline/<action index>',
+  });
+
+export const NodeTargetSchema = z
+  .union([Name.meta({ description: 'One node by name' }), SelectionSchema])
+  .meta({ description: 'A node name, or {all: true}, or {selector: ..., count | percent}' });
+
+/** Fields every action has. */
+const common = {
+  at: At,
+  repeat: RepeatSchema.optional(),
+};
+
+/** A node action's target: `node: <name>` or `nodes: <node target>`, exactly one (checked by the loader). */
+const nodeFields = {
+  node: Name.optional().meta({ description: 'The node, by name (or use nodes:)' }),
+  nodes: NodeTargetSchema.optional(),
+};
+
+const Downtime = DurationSchema.optional().meta({
+  description: 'How long the node is down; default 60s',
+});
+
 export const TimelineItemSchema = z.discriminatedUnion('action', [
   z.strictObject({
-    at: At,
+    ...common,
     action: z.literal('scale'),
     target: targetFor('scale'),
     namespace: Namespace,
     replicas: NonNegativeInt,
   }),
   z.strictObject({
-    at: At,
+    ...common,
     action: z.literal('setImage'),
     target: targetFor('setImage'),
     namespace: Namespace,
     container: Name,
     image: Name,
   }),
-  z.strictObject({ at: At, action: z.literal('failNode'), node: Name }),
-  z.strictObject({ at: At, action: z.literal('recoverNode'), node: Name }),
-  z.strictObject({ at: At, action: z.literal('partitionNode'), node: Name }),
-  z.strictObject({ at: At, action: z.literal('healNode'), node: Name }),
-  z.strictObject({ at: At, action: z.literal('addNodes'), pool: Name, count: NonNegativeInt }),
   z.strictObject({
-    at: At,
+    ...common,
+    action: z.literal('patch'),
+    target: targetFor('patch'),
+    namespace: Namespace,
+    patch: z.record(z.string(), z.unknown()).meta({
+      description: 'A JSON merge patch (RFC 7386), as kubectl patch --type merge: null removes a field',
+    }),
+  }),
+  z.strictObject({
+    ...common,
+    action: z.literal('pauseRollout'),
+    target: targetFor('pauseRollout'),
+    namespace: Namespace,
+  }),
+  z.strictObject({
+    ...common,
+    action: z.literal('resumeRollout'),
+    target: targetFor('resumeRollout'),
+    namespace: Namespace,
+  }),
+  z.strictObject({
+    ...common,
+    action: z.literal('label'),
+    target: targetFor('label').optional(),
+    namespace: Namespace,
+    ...nodeFields,
+    labels: z
+      .record(z.string().min(1), z.string().nullable())
+      .meta({ description: 'Label key to value; null removes the label (kubectl label key-)' }),
+  }),
+  z.strictObject({ ...common, action: z.literal('failNode'), ...nodeFields }),
+  z.strictObject({ ...common, action: z.literal('recoverNode'), ...nodeFields }),
+  z.strictObject({ ...common, action: z.literal('rebootNode'), ...nodeFields, downtime: Downtime }),
+  z.strictObject({ ...common, action: z.literal('partitionNode'), node: Name }),
+  z.strictObject({ ...common, action: z.literal('healNode'), node: Name }),
+  z.strictObject({
+    ...common,
+    action: z.literal('failZone'),
+    zone: Name.meta({ description: 'Value of the topology.kubernetes.io/zone label' }),
+  }),
+  z.strictObject({
+    ...common,
+    action: z.literal('recoverZone'),
+    zone: Name.meta({ description: 'A zone failed by an earlier failZone' }),
+  }),
+  z.strictObject({ ...common, action: z.literal('addNodes'), pool: Name, count: NonNegativeInt }),
+  z.strictObject({ ...common, action: z.literal('removeNode'), ...nodeFields }),
+  z.strictObject({
+    ...common,
     action: z.literal('apply'),
     object: ManifestSchema.optional(),
     file: Name.optional().meta({
@@ -243,21 +364,29 @@ export const TimelineItemSchema = z.discriminatedUnion('action', [
     }),
   }),
   z.strictObject({
-    at: At,
+    ...common,
     action: z.literal('delete'),
     target: targetFor('delete'),
     namespace: Namespace,
   }),
   z.strictObject({
-    at: At,
+    ...common,
     action: z.literal('forceDelete'),
     target: targetFor('forceDelete'),
     namespace: Namespace,
   }),
   z.strictObject({
-    at: At,
+    ...common,
+    action: z.literal('forceDeletePod'),
+    target: targetFor('forceDeletePod'),
+    namespace: Namespace,
+  }),
+  z.strictObject({ ...common, action: z.literal('cordon'), ...nodeFields }),
+  z.strictObject({ ...common, action: z.literal('uncordon'), ...nodeFields }),
+  z.strictObject({
+    ...common,
     action: z.literal('drain'),
-    node: Name,
+    ...nodeFields,
     force: z
       .boolean()
       .optional()
@@ -274,9 +403,43 @@ export const TimelineItemSchema = z.discriminatedUnion('action', [
         "seconds each evicted pod gets to stop; default: the pod's own terminationGracePeriodSeconds",
     }),
   }),
-  z.strictObject({ at: At, action: z.literal('uncordon'), node: Name }),
+  z.strictObject({ ...common, action: z.literal('taint'), ...nodeFields, taint: TaintSchema }),
   z.strictObject({
-    at: At,
+    ...common,
+    action: z.literal('untaint'),
+    ...nodeFields,
+    key: Name.meta({ description: 'Remove the taints with this key' }),
+    effect: TaintSchema.shape.effect.optional().meta({ description: 'Only the taint with this effect' }),
+  }),
+  z.strictObject({
+    ...common,
+    action: z.literal('killPod'),
+    target: targetFor('killPod').optional(),
+    namespace: Namespace,
+    pods: SelectionSchema.optional().meta({
+      description: 'Running pods of the namespace: {all: true} or {selector: ..., count | percent}',
+    }),
+  }),
+  z.strictObject({
+    ...common,
+    action: z.literal('upgradeNodes'),
+    nodes: NodeTargetSchema,
+    batchSize: z
+      .union([z.int().min(1), z.string().meta({ pattern: '^[0-9]+(\\.[0-9]+)?%$' })], {
+        error: 'expected a node count or a percentage (e.g. 2 or "10%")',
+      })
+      .optional()
+      .meta({
+        description: 'Nodes upgraded at once: a count or a percentage of the nodes, rounded up; default 1',
+      }),
+    pause: DurationSchema.optional().meta({ description: 'Wait between batches; default 0' }),
+    drainTimeout: DurationSchema.optional().meta({
+      description: 'Reboot a node whose drain has not completed after this long; default: wait forever',
+    }),
+    downtime: Downtime,
+  }),
+  z.strictObject({
+    ...common,
     action: z.literal('rollback'),
     target: targetFor('rollback'),
     namespace: Namespace,
@@ -350,6 +513,12 @@ export const ScenarioSpecSchema = z.strictObject({
     description:
       'Request streams sent to Services or Ingresses; summary.json reports how many fail (docs/traffic.md)',
   }),
+  processes: z.array(processItemSchema(DurationSchema)).optional().meta({
+    description:
+      'Stochastic node and zone failures, container crashes and workload arrivals (docs/processes.md)',
+  }),
+  include: IncludeSchema.optional(),
+  params: ParamsSchema.optional(),
 });
 
 export const ScenarioSchema = z

@@ -24,6 +24,7 @@ const KIND_NAMES: ReadonlyArray<readonly [KnownKind, ...string[]]> = [
   ['PriorityClass', 'priorityclass', 'priorityclasses', 'pc'],
   ['StorageClass', 'storageclass', 'storageclasses', 'sc'],
   ['Namespace', 'namespace', 'namespaces', 'ns'],
+  ['ControllerRevision', 'controllerrevision', 'controllerrevisions'],
 ];
 
 const BY_NAME: ReadonlyMap<string, KnownKind> = new Map(
@@ -54,7 +55,13 @@ export const ACTION_TARGET_KINDS: Readonly<Record<string, readonly KnownKind[] |
   setImage: ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Pod'],
   delete: undefined,
   forceDelete: ['Pod'],
-  rollback: ['Deployment'],
+  forceDeletePod: ['Pod'],
+  killPod: ['Pod'],
+  rollback: ['Deployment', 'StatefulSet', 'DaemonSet'],
+  patch: undefined,
+  pauseRollout: ['Deployment'],
+  resumeRollout: ['Deployment'],
+  label: undefined,
 };
 
 function listKinds(kinds: readonly string[]): string {

@@ -38,8 +38,10 @@ import { NodeLeases } from '../store/leases.js';
 import { Store } from '../store/store.js';
 import { KUBESIM_VERSION } from '../version.js';
 import { ClusterAutoscaler } from './autoscaler.js';
-import { Drain } from './drain.js';
+import { Drain, type DrainOptions } from './drain.js';
 import { buildPoolNode, registeredNode } from './node-pool.js';
+import { NodeUpgrade } from './node-upgrade.js';
+import { startProcesses } from './processes.js';
 import type { SimulationSpec, SourceRef } from './spec.js';
 import { scheduleTimeline } from './timeline.js';
 
@@ -252,6 +254,28 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   }
 
   const drains: Drain[] = [];
+  const upgrades: NodeUpgrade[] = [];
+  /** kubectl drain NODE; undefined if there is no such node. */
+  const drainNode = (name: string, drainOptions: DrainOptions): Drain | undefined => {
+    if (store.get('Node', undefined, name) === undefined) return undefined;
+    const drain = new Drain(engine, admin, name, drainOptions, (node) =>
+      [...store.list<Pod>('Pod')].filter((p) => p.spec.nodeName === node),
+    );
+    drains.push(drain);
+    drain.start();
+    return drain;
+  };
+  const failNode = (name: string): boolean => {
+    if (!nodeAgents.has(name)) return false;
+    metrics.recordFault('failNode', name);
+    nodeAgents.crash(name);
+    return true;
+  };
+  const recoverNode = (name: string): boolean => {
+    if (!nodeAgents.has(name)) return false;
+    nodeAgents.recover(name);
+    return true;
+  };
   scheduleTimeline(spec.timeline, {
     engine,
     client: admin,
@@ -259,17 +283,8 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
     addPoolNodes: (pool, count) => {
       addPoolNodes(pool, count);
     },
-    failNode: (name) => {
-      if (!nodeAgents.has(name)) return false;
-      metrics.recordFault('failNode', name);
-      nodeAgents.crash(name);
-      return true;
-    },
-    recoverNode: (name) => {
-      if (!nodeAgents.has(name)) return false;
-      nodeAgents.recover(name);
-      return true;
-    },
+    failNode,
+    recoverNode,
     partitionNode: (name) => {
       if (!nodeAgents.has(name)) return false;
       metrics.recordFault('partitionNode', name);
@@ -281,19 +296,35 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       nodeAgents.heal(name);
       return true;
     },
-    drainNode: (name, drainOptions) => {
-      if (store.get('Node', undefined, name) === undefined) return false;
-      const drain = new Drain(engine, admin, name, drainOptions, (node) =>
-        [...store.list<Pod>('Pod')].filter((p) => p.spec.nodeName === node),
+    drainNode,
+    killPod: (pod) => {
+      const node = pod.spec.nodeName;
+      return node !== undefined && (nodeAgents.get(node)?.crashContainers(pod.metadata.uid!, 137) ?? false);
+    },
+    upgradeNodes: (names, upgradeOptions, source) => {
+      const upgrade = new NodeUpgrade(
+        { engine, client: admin, drainNode, failNode, recoverNode, warn },
+        names,
+        upgradeOptions,
+        source,
       );
-      drains.push(drain);
-      drain.start();
-      return true;
+      upgrades.push(upgrade);
+      upgrade.start();
     },
     removeNode: (name) => {
       if (store.get('Node', undefined, name) !== undefined) metrics.recordFault('removeNode', name);
       return removeNode(name);
     },
+    warn,
+  });
+
+  startProcesses(spec.processes ?? [], {
+    engine,
+    store,
+    durationMs: spec.durationMs,
+    failNode,
+    recoverNode,
+    crashContainers: (node, uid) => nodeAgents.get(node)?.crashContainers(uid) ?? false,
     warn,
   });
 
@@ -316,6 +347,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       metrics: {
         ...result.summary,
         drains: drains.map((d) => d.record),
+        ...(upgrades.length > 0 ? { upgrades: upgrades.map((u) => u.record) } : {}),
         ...(autoscaler !== undefined ? { autoscaler: autoscaler.record } : {}),
         ...(spec.traffic?.length ? { traffic: trafficResult.summary } : {}),
       },

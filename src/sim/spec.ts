@@ -1,10 +1,11 @@
 // What one simulation is made of, independent of any file format. The scenario layer parses YAML
 // into a SimulationSpec; tests and notebooks can also build one in code and call simulate().
 
-import type { KubeObject, Node, ResourceList, Taint } from '../api/types.js';
+import type { KubeObject, LabelSelector, Node, ResourceList, Taint } from '../api/types.js';
 import type { TrafficTarget } from '../metrics/traffic.js';
 import type { ImageTiming, KubeletTiming } from '../node/timing.js';
 import type { DrainOptions } from './drain.js';
+import type { ProcessSpec } from './processes.js';
 
 export type { TrafficTarget } from '../metrics/traffic.js';
 export { DEFAULT_KUBELET_TIMING, type ImageTiming, type KubeletTiming } from '../node/timing.js';
@@ -64,10 +65,56 @@ export type ObjectTarget = {
   name: string;
 };
 
+/** `repeat:` on an action: it runs again every `everyMs`, `times` runs in all (unbounded: until the end). */
+export interface ActionRepeat {
+  everyMs: number;
+  times?: number;
+}
+
 interface ActionBase {
   at: number;
   source?: SourceRef;
+  /**
+   * Names the random stream (`timeline/<index>`) a node selection draws on. The loader sets it to
+   * the action's position in the scenario file's timeline list, for actions with a selection;
+   * default: the action's position in SimulationSpec.timeline.
+   */
+  index?: number;
+  repeat?: ActionRepeat;
 }
+
+/**
+ * Nodes (or pods) chosen when the action runs, among those that exist then: every one, or every
+ * one matching the selector, sorted by name, then `count` of them or `percent` % (rounded up)
+ * drawn on the action's seeded random stream (sim/selection.ts).
+ */
+export type Selection = { all: true } | { selector: LabelSelector; count?: number; percent?: number };
+
+/** A node action's target: one node by name, or a selection. */
+export type NodeRef =
+  | { node: string; nodes?: undefined; target?: undefined }
+  | { nodes: Selection; node?: undefined; target?: undefined };
+
+/** An object action's target, in a union with NodeRef. */
+export type ObjectRef = { target: ObjectTarget; node?: undefined; nodes?: undefined };
+
+/** `kubectl taint` / `kubectl label` changes; a null label value removes the label. */
+export type LabelChanges = Record<string, string | null>;
+
+/** The rolling node OS upgrade (sim/node-upgrade.ts). */
+export interface UpgradeOptions {
+  /** Nodes per batch: a count, or a percentage of the selected nodes rounded up (at least 1). */
+  batchSize: number | string;
+  /** Wait between one batch being uncordoned and the next starting. */
+  pauseMs: number;
+  /** Per-node drain timeout; undefined waits forever, as drain does. */
+  drainTimeoutMs?: number;
+  /** Reboot time of each node. */
+  downtimeMs: number;
+}
+
+/** rebootNode and upgradeNodes: how long a rebooted node stays down unless the scenario says. */
+export const DEFAULT_REBOOT_DOWNTIME_MS = 60_000;
 
 export type TimelineAction =
   | (ActionBase & { action: 'apply'; object: KubeObject })
@@ -76,17 +123,40 @@ export type TimelineAction =
   | (ActionBase & { action: 'forceDelete'; target: ObjectTarget })
   | (ActionBase & { action: 'scale'; target: ObjectTarget; replicas: number })
   | (ActionBase & { action: 'setImage'; target: ObjectTarget; container: string; image: string })
-  | (ActionBase & { action: 'failNode'; node: string })
-  | (ActionBase & { action: 'recoverNode'; node: string })
+  /** kubectl patch --type merge: an RFC 7386 JSON merge patch applied to the live object. */
+  | (ActionBase & { action: 'patch'; target: ObjectTarget; patch: Record<string, unknown> })
+  /** kubectl rollout pause / resume (Deployment spec.paused). */
+  | (ActionBase & { action: 'pauseRollout' | 'resumeRollout'; target: ObjectTarget })
+  /** kubectl label on an object (`target`) or on nodes (`node` / `nodes`). */
+  | (ActionBase & { action: 'label'; labels: LabelChanges } & (NodeRef | ObjectRef))
+  | (ActionBase & NodeRef & { action: 'failNode' | 'recoverNode' | 'removeNode' | 'cordon' })
+  /** Down as failNode, back as recoverNode after downtimeMs. */
+  | (ActionBase & NodeRef & { action: 'rebootNode'; downtimeMs: number })
   /** The node loses contact with the control plane but keeps running its containers. */
   | (ActionBase & { action: 'partitionNode'; node: string })
   /** A partitioned node regains contact: its kubelet resyncs with the API. */
   | (ActionBase & { action: 'healNode'; node: string })
+  /** Every node labelled topology.kubernetes.io/zone=zone fails; recoverZone recovers those same nodes. */
+  | (ActionBase & { action: 'failZone' | 'recoverZone'; zone: string })
   | (ActionBase & { action: 'addNodes'; pool: string; count: number })
   /** kubectl drain NODE (see sim/drain.ts). */
-  | (ActionBase & { action: 'drain'; node: string; options: DrainOptions })
+  | (ActionBase & NodeRef & { action: 'drain'; options: DrainOptions })
   /** kubectl uncordon NODE. */
-  | (ActionBase & { action: 'uncordon'; node: string })
+  | (ActionBase & NodeRef & { action: 'uncordon' })
+  /** kubectl taint NODE key=value:effect (adds, or replaces the taint with the same key and effect). */
+  | (ActionBase & NodeRef & { action: 'taint'; taint: Taint })
+  /** kubectl taint NODE key[:effect]-: removes the taints with that key (and effect). */
+  | (ActionBase & NodeRef & { action: 'untaint'; key: string; effect?: Taint['effect'] })
+  /**
+   * The containers of a running pod (one by name, or a selection of the namespace's running pods)
+   * crash (a non-zero exit); the kubelet restarts them or not by the pod's restartPolicy.
+   */
+  | (ActionBase & { action: 'killPod'; namespace: string } & (
+        | { pod: string; pods?: undefined }
+        | { pods: Selection; pod?: undefined }
+      ))
+  /** A rolling node OS upgrade: cordon, drain, reboot, uncordon, batch by batch (sim/node-upgrade.ts). */
+  | (ActionBase & NodeRef & { action: 'upgradeNodes'; options: UpgradeOptions })
   /** kubectl rollout undo (sim/rollback.ts); toRevision 0 = the previous revision. */
   | (ActionBase & { action: 'rollback'; target: ObjectTarget; toRevision: number });
 
@@ -115,6 +185,8 @@ export interface SimulationSpec {
   timeline: TimelineAction[];
   /** Request streams whose success is measured (see metrics/traffic.ts); none when absent. */
   traffic?: TrafficTarget[];
+  /** Stochastic processes: failures, crashes, arrivals (see sim/processes.ts); none when absent. */
+  processes?: ProcessSpec[];
 }
 
 export const DEFAULT_METRICS_CONFIG: MetricsConfig = { intervalMs: 10_000 };

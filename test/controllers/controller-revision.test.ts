@@ -127,7 +127,7 @@ describe('StatefulSet revisions', () => {
 
 // ---------------------------------------------------------------- DaemonSet
 
-const DAEMONSET_SCENARIO = (limit: number) => `apiVersion: kubesim.io/v1alpha1
+const DAEMONSET_SCENARIO = (limit: number, timeline = DAEMONSET_TIMELINE) => `apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 metadata: {name: ds-revisions}
 spec:
@@ -147,16 +147,18 @@ spec:
           spec:
             containers: [{name: agent, image: "agent:1"}]
   timeline:
-    - {at: 2m, action: setImage, target: daemonset/agent, container: agent, image: "agent:2"}
-    - {at: 5m, action: setImage, target: daemonset/agent, container: agent, image: "agent:3"}
-    - {at: 8m, action: setImage, target: daemonset/agent, container: agent, image: "agent:1"}
+${timeline}
 `;
 
+const DAEMONSET_TIMELINE = `    - {at: 2m, action: setImage, target: daemonset/agent, container: agent, image: "agent:2"}
+    - {at: 5m, action: setImage, target: daemonset/agent, container: agent, image: "agent:3"}
+    - {at: 8m, action: setImage, target: daemonset/agent, container: agent, image: "agent:1"}`;
+
 /** The live objects of the run at its end, from the event log. */
-function finalObjects(text: string): { revisions: ControllerRevision[]; pods: Pod[] } {
+function finalObjects(text: string): { revisions: ControllerRevision[]; pods: Pod[]; warnings: string[] } {
   const live = new Map<string, KubeObject>();
   const { spec } = parseScenario(text, 'ds-revisions.yaml');
-  simulate(spec, {
+  const result = simulate(spec, {
     onEventLine: (line) => {
       const e = JSON.parse(line) as { type: string; object: KubeObject };
       const key = `${e.object.kind}/${e.object.metadata.name}`;
@@ -170,6 +172,7 @@ function finalObjects(text: string): { revisions: ControllerRevision[]; pods: Po
       (a, b) => a.revision - b.revision,
     ),
     pods: all.filter((o) => o.kind === 'Pod' && o.metadata.deletionTimestamp === undefined) as Pod[],
+    warnings: result.warnings.map((w) => w.message),
   };
 }
 
@@ -194,5 +197,87 @@ describe('DaemonSet revisions', () => {
   it('deletes old revisions no pod wears beyond revisionHistoryLimit', () => {
     const { revisions } = finalObjects(DAEMONSET_SCENARIO(0));
     expect(revisions.map((r) => revisionTemplate(r)?.spec?.containers[0]?.image)).toEqual(['agent:1']);
+  });
+});
+
+describe('rollback (kubectl rollout undo) through ControllerRevisions', () => {
+  const images = (pods: readonly Pod[]) => pods.map((p) => p.spec.containers[0]!.image);
+
+  it('daemonset: undo goes back to the previous revision, which is renumbered as the newest', () => {
+    const { revisions, pods, warnings } = finalObjects(
+      DAEMONSET_SCENARIO(
+        10,
+        `    - {at: 2m, action: setImage, target: daemonset/agent, container: agent, image: "agent:2"}
+    - {at: 6m, action: rollback, target: daemonset/agent}`,
+      ),
+    );
+    expect(warnings).toEqual([]);
+    expect(images(pods)).toEqual(['agent:1', 'agent:1']);
+    expect(revisions.map((r) => [revisionTemplate(r)?.spec?.containers[0]?.image, r.revision])).toEqual([
+      ['agent:2', 2],
+      ['agent:1', 3],
+    ]);
+  });
+
+  it('daemonset: toRevision picks that revision; kubectl refusals become warnings', () => {
+    const { pods, warnings } = finalObjects(
+      DAEMONSET_SCENARIO(
+        10,
+        `    - {at: 1m, action: rollback, target: daemonset/agent}
+    - {at: 2m, action: setImage, target: daemonset/agent, container: agent, image: "agent:2"}
+    - {at: 4m, action: setImage, target: daemonset/agent, container: agent, image: "agent:3"}
+    - {at: 6m, action: rollback, target: daemonset/agent, toRevision: 9}
+    - {at: 7m, action: rollback, target: daemonset/agent, toRevision: 3}
+    - {at: 8m, action: rollback, target: daemonset/agent, toRevision: 2}`,
+      ),
+    );
+    expect(warnings).toEqual([
+      expect.stringContaining('rollback: daemonset/default/agent: no last revision to roll back to'),
+      expect.stringContaining('unable to find specified revision 9 in history'),
+      expect.stringContaining('skipped rollback (current template already matches revision 3)'),
+    ]);
+    expect(images(pods)).toEqual(['agent:2', 'agent:2']);
+  });
+
+  it('statefulset: undo rolls the pods back in reverse ordinal order to the previous template', () => {
+    const text = `apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: sts-undo}
+spec:
+  duration: 10m
+  cluster:
+    pools: [{name: n, namePrefix: n, count: 2, allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}]
+  objects:
+    - {apiVersion: v1, kind: Service, metadata: {name: db}, spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432}]}}
+    - apiVersion: apps/v1
+      kind: StatefulSet
+      metadata: {name: db}
+      spec:
+        serviceName: db
+        replicas: 2
+        selector: {matchLabels: {app: db}}
+        template:
+          metadata: {labels: {app: db}}
+          spec: {containers: [{name: db, image: "db:1"}]}
+  timeline:
+    - {at: 2m, action: setImage, target: statefulset/db, container: db, image: "db:2"}
+    - {at: 5m, action: rollback, target: sts/db}
+`;
+    const live = new Map<string, KubeObject>();
+    const { spec } = parseScenario(text, 'sts-undo.yaml');
+    const result = simulate(spec, {
+      onEventLine: (line) => {
+        const e = JSON.parse(line) as { type: string; object: KubeObject };
+        const key = `${e.object.kind}/${e.object.metadata.name}`;
+        if (e.type === 'DELETED') live.delete(key);
+        else live.set(key, e.object);
+      },
+    });
+    expect(result.warnings).toEqual([]);
+    const set = live.get('StatefulSet/db') as StatefulSet;
+    expect(set.spec.template.spec.containers[0]!.image).toBe('db:1');
+    expect(images([live.get('Pod/db-0') as Pod, live.get('Pod/db-1') as Pod])).toEqual(['db:1', 'db:1']);
+    const revs = [...live.values()].filter((o): o is ControllerRevision => o.kind === 'ControllerRevision');
+    expect(revs.map((r) => r.revision).sort()).toEqual([2, 3]);
   });
 });

@@ -1,9 +1,9 @@
 // Every user mistake is reported as `file:line:col: message (hint)` at the place it was made.
 
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../../src/scenario/diagnostics.js';
-import { loadScenario } from '../../src/scenario/load.js';
-import { errorLines, fixture } from './helpers.js';
+import { formatDiagnostic, ScenarioError } from '../../src/scenario/diagnostics.js';
+import { checkScenario, loadScenario } from '../../src/scenario/load.js';
+import { errorLines, fixture, HEAD, memoryFiles } from './helpers.js';
 
 const bad = (name: string) => fixture(`bad/${name}`);
 
@@ -37,7 +37,7 @@ describe('scenario errors point at the mistake', () => {
   it('unknown action points at the action value and lists the valid ones', async () => {
     const f = bad('unknown-action.yaml');
     expect(await errorLines(f)).toEqual([
-      `${f}:8:15: spec.timeline[0].action: unknown action "scael" (did you mean "scale"? valid actions: scale, setImage, failNode, recoverNode, partitionNode, healNode, addNodes, apply, delete, forceDelete, drain, uncordon, rollback)`,
+      `${f}:8:15: spec.timeline[0].action: unknown action "scael" (did you mean "scale"? valid actions: scale, setImage, patch, pauseRollout, resumeRollout, label, failNode, recoverNode, rebootNode, partitionNode, healNode, failZone, recoverZone, addNodes, removeNode, apply, delete, forceDelete, forceDeletePod, cordon, uncordon, drain, taint, untaint, killPod, upgradeNodes, rollback)`,
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('scenario errors point at the mistake', () => {
       `${f}:38:41: unknown pool "gpu" (define it under spec.cluster.pools)`,
       `${f}:39:41: spec.timeline[3].target: unknown kind "deploymnt" in target "deploymnt/web" (did you mean deployment?)`,
       `${f}:40:7: spec.timeline[4]: missing required field "image"`,
-      `${f}:41:51: unknown field "spec.timeline[5].extra" (valid fields here: at, action, node)`,
+      `${f}:41:51: unknown field "spec.timeline[5].extra" (valid fields here: at, repeat, action, node, nodes)`,
     ]);
   });
 
@@ -97,5 +97,89 @@ describe('scenario errors point at the mistake', () => {
   it('a missing scenario file is a ScenarioError too', async () => {
     const f = bad('does-not-exist.yaml');
     expect(await errorLines(f)).toEqual([`${f}:1:1: scenario file not found`]);
+  });
+});
+
+describe('timeline action errors point at the mistake', () => {
+  const lines = (timeline: string): string[] =>
+    checkScenario(
+      `${HEAD}spec:\n  duration: 1h\n  timeline:\n${timeline}`,
+      'mem/s.yaml',
+      memoryFiles({}),
+    ).diagnostics.map(formatDiagnostic);
+
+  it('node targets: node or nodes, exactly one, and a well-formed selection', () => {
+    expect(
+      lines(`    - {at: 1m, action: cordon}
+    - {at: 1m, action: cordon, node: a, nodes: b}
+    - {at: 1m, action: failNode, nodes: {count: 2}}
+    - {at: 1m, action: failNode, nodes: {all: true, count: 2}}
+    - {at: 1m, action: rebootNode, nodes: {selector: {matchLabels: {pool: gpu}}, count: 1, percent: 10}}
+    - {at: 1m, action: drain, nodes: {selector: {matchLabels: {pool: gpu}}, percent: 120}}
+    - {at: 1m, action: removeNode, nodes: {selector: {matchExpressions: [{key: pool, operator: In}]}}}
+    - {at: 1m, action: uncordon, nodes: {selectr: {}}}
+`),
+    ).toEqual([
+      'mem/s.yaml:7:7: cordon needs node: <name> or nodes: {selector: ..., count: n} (e.g. node: worker-1, or nodes: {selector: {matchLabels: {pool: gpu}}, count: 2})',
+      'mem/s.yaml:8:48: cordon takes node or nodes, not both (e.g. node: worker-1, or nodes: {selector: {matchLabels: {pool: gpu}}, count: 2})',
+      'mem/s.yaml:9:41: nodes needs a selector or all: true (e.g. node: worker-1, or nodes: {selector: {matchLabels: {pool: gpu}}, count: 2})',
+      'mem/s.yaml:10:60: nodes: count cannot be combined with all: true (remove one of them)',
+      'mem/s.yaml:11:101: nodes takes count or percent, not both (remove one of them)',
+      'mem/s.yaml:12:86: spec.timeline[5].nodes.percent must be <= 100, got 120',
+      'mem/s.yaml:13:74: operator In needs at least one value (or use Exists / DoesNotExist)',
+      'mem/s.yaml:14:42: unknown field "spec.timeline[7].nodes.selectr" (did you mean "selector"?)',
+    ]);
+  });
+
+  it('taint, untaint, label and zone actions check their fields', () => {
+    expect(
+      lines(`    - {at: 1m, action: taint, node: a, taint: {key: k, effect: NoRun}}
+    - {at: 1m, action: untaint, node: a}
+    - {at: 1m, action: label, node: a, labels: {"bad key!": x}}
+    - {at: 1m, action: label, target: deployment/web, node: a, labels: {a: b}}
+    - {at: 1m, action: failZone}
+`),
+    ).toEqual([
+      'mem/s.yaml:7:64: spec.timeline[0].taint.effect must be one of "NoSchedule", "PreferNoSchedule", "NoExecute", got "NoRun"',
+      'mem/s.yaml:8:7: spec.timeline[1]: missing required field "key"',
+      'mem/s.yaml:9:37: warning: no node named "a" exists at 1m (the scenario defines no nodes by then)',
+      `mem/s.yaml:9:61: invalid label key name "bad key!" (the name must have at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
+      'mem/s.yaml:10:61: label takes a target or node/nodes, not both (use target: for other objects, node: or nodes: for nodes)',
+      'mem/s.yaml:11:7: spec.timeline[4]: missing required field "zone"',
+    ]);
+  });
+
+  it('object and pod actions check their targets; patch needs a mapping', () => {
+    expect(
+      lines(`    - {at: 1m, action: pauseRollout, target: sts/web}
+    - {at: 1m, action: patch, target: deployment/web, patch: [1]}
+    - {at: 1m, action: forceDeletePod, target: deployment/web}
+    - {at: 1m, action: killPod, target: pod/web-0, pods: {all: true}}
+    - {at: 1m, action: killPod}
+`),
+    ).toEqual([
+      'mem/s.yaml:7:46: spec.timeline[0].target: pauseRollout cannot target a StatefulSet (pauseRollout accepts deployment targets)',
+      'mem/s.yaml:8:62: spec.timeline[1].patch: expected a mapping, got a list',
+      'mem/s.yaml:9:48: spec.timeline[2].target: forceDeletePod cannot target a Deployment (forceDeletePod accepts pod targets)',
+      'mem/s.yaml:10:58: killPod takes a target or pods, not both (e.g. target: pod/web-0, or pods: {selector: {matchLabels: {app: web}}, count: 1})',
+      'mem/s.yaml:11:7: killPod needs a target or pods (e.g. target: pod/web-0, or pods: {selector: {matchLabels: {app: web}}, count: 1})',
+    ]);
+  });
+
+  it('upgradeNodes checks batchSize; repeat needs every > 0 and times >= 1', () => {
+    expect(
+      lines(`    - {at: 1m, action: upgradeNodes, nodes: {all: true}, batchSize: "0%"}
+    - {at: 1m, action: upgradeNodes, nodes: {all: true}, batchSize: ten}
+    - {at: 1m, action: upgradeNodes, nodes: {all: true}, batchSize: 0}
+    - {at: 1m, action: cordon, nodes: {all: true}, repeat: {every: 0s}}
+    - {at: 1m, action: cordon, nodes: {all: true}, repeat: {every: 1m, times: 0}}
+`),
+    ).toEqual([
+      'mem/s.yaml:7:69: invalid batchSize "0%" (use a node count such as 2, or a percentage between 0 and 100 such as "10%")',
+      'mem/s.yaml:8:69: invalid batchSize "ten" (use a node count such as 2, or a percentage between 0 and 100 such as "10%")',
+      'mem/s.yaml:9:69: spec.timeline[2].batchSize must be >= 1, got 0',
+      'mem/s.yaml:10:68: repeat.every must be longer than 0 (e.g. repeat: {every: 10m, times: 6})',
+      'mem/s.yaml:11:79: spec.timeline[4].repeat.times must be >= 1, got 0',
+    ]);
   });
 });

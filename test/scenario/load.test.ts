@@ -229,6 +229,74 @@ describe('parseScenario with in-memory files', () => {
   });
 });
 
+describe('timeline actions to spec', () => {
+  it('converts every new action, with node targets, selections, defaults and repeat', () => {
+    const text = `${HEAD}spec:
+  duration: 1h
+  cluster:
+    nodes: [{apiVersion: v1, kind: Node, metadata: {name: n-1}, status: {allocatable: {cpu: "1"}}}]
+  timeline:
+    - {at: 1m, action: patch, target: deploy/web, patch: {spec: {replicas: 2}}}
+    - {at: 1m, action: pauseRollout, target: deployment/web, namespace: x}
+    - {at: 1m, action: resumeRollout, target: deployment/web}
+    - {at: 1m, action: label, target: cm/c, labels: {a: "1", b: null}}
+    - {at: 1m, action: label, nodes: n-1, labels: {a: "1"}}
+    - {at: 1m, action: cordon, nodes: {selector: {matchLabels: {pool: a}}, count: 2}}
+    - {at: 1m, action: taint, nodes: {all: true}, taint: {key: k, effect: NoExecute}}
+    - {at: 1m, action: untaint, node: n-1, key: k}
+    - {at: 1m, action: rebootNode, node: n-1}
+    - {at: 1m, action: removeNode, nodes: {selector: {matchLabels: {pool: a}}, percent: 10}}
+    - {at: 1m, action: failZone, zone: z1, repeat: {every: 10m, times: 2}}
+    - {at: 1m, action: recoverZone, zone: z1, repeat: {every: 10m}}
+    - {at: 1m, action: forceDeletePod, target: pod/p}
+    - {at: 1m, action: killPod, pods: {selector: {matchLabels: {app: web}}, count: 1}, namespace: x}
+    - {at: 1m, action: killPod, target: po/web-0}
+    - {at: 1m, action: upgradeNodes, nodes: {all: true}, batchSize: "10%", pause: 1m, drainTimeout: 5m}
+    - {at: 1m, action: drain, nodes: {all: true}, timeout: 1m}
+`;
+    const { spec, warnings } = parseScenario(text, 'mem/s.yaml', memoryFiles({}));
+    expect(warnings).toEqual([]);
+    const sel = { selector: { matchLabels: { pool: 'a' } } };
+    expect(spec.timeline.map(({ source: _, at: __, ...a }) => a)).toEqual([
+      {
+        action: 'patch',
+        target: { kind: 'Deployment', namespace: 'default', name: 'web' },
+        patch: { spec: { replicas: 2 } },
+      },
+      { action: 'pauseRollout', target: { kind: 'Deployment', namespace: 'x', name: 'web' } },
+      { action: 'resumeRollout', target: { kind: 'Deployment', namespace: 'default', name: 'web' } },
+      {
+        action: 'label',
+        target: { kind: 'ConfigMap', namespace: 'default', name: 'c' },
+        labels: { a: '1', b: null },
+      },
+      { action: 'label', node: 'n-1', labels: { a: '1' } },
+      { action: 'cordon', index: 5, nodes: { ...sel, count: 2 } },
+      { action: 'taint', index: 6, nodes: { all: true }, taint: { key: 'k', effect: 'NoExecute' } },
+      { action: 'untaint', node: 'n-1', key: 'k' },
+      { action: 'rebootNode', node: 'n-1', downtimeMs: 60_000 },
+      { action: 'removeNode', index: 9, nodes: { ...sel, percent: 10 } },
+      { action: 'failZone', zone: 'z1', repeat: { everyMs: 600_000, times: 2 } },
+      { action: 'recoverZone', zone: 'z1', repeat: { everyMs: 600_000 } },
+      { action: 'forceDelete', target: { kind: 'Pod', namespace: 'default', name: 'p' } },
+      {
+        action: 'killPod',
+        index: 13,
+        namespace: 'x',
+        pods: { selector: { matchLabels: { app: 'web' } }, count: 1 },
+      },
+      { action: 'killPod', namespace: 'default', pod: 'web-0' },
+      {
+        action: 'upgradeNodes',
+        index: 15,
+        nodes: { all: true },
+        options: { batchSize: '10%', pauseMs: 60_000, downtimeMs: 60_000, drainTimeoutMs: 300_000 },
+      },
+      { action: 'drain', index: 16, nodes: { all: true }, options: { timeoutMs: 60_000 } },
+    ]);
+  });
+});
+
 describe('checkScenario diagnostics', () => {
   const lines = (text: string, files: Record<string, string> = {}) =>
     checkScenario(text, 'mem/s.yaml', memoryFiles(files)).diagnostics.map(formatDiagnostic);
@@ -308,7 +376,7 @@ describe('checkScenario diagnostics', () => {
       'mem/s.yaml:6:42: unknown field "spec.objects[2].y" (valid fields here: file)',
       'mem/s.yaml:8:7: apply needs an object or a file (e.g. object: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}} or file: manifests/x.yaml)',
       'mem/s.yaml:9:37: apply takes an object or a file, not both (e.g. object: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}} or file: manifests/x.yaml)',
-      'mem/s.yaml:10:7: spec.timeline[2]: missing required field "action" (valid actions: scale, setImage, failNode, recoverNode, partitionNode, healNode, addNodes, apply, delete, forceDelete, drain, uncordon, rollback)',
+      'mem/s.yaml:10:7: spec.timeline[2]: missing required field "action" (valid actions: scale, setImage, patch, pauseRollout, resumeRollout, label, failNode, recoverNode, rebootNode, partitionNode, healNode, failZone, recoverZone, addNodes, removeNode, apply, delete, forceDelete, forceDeletePod, cordon, uncordon, drain, taint, untaint, killPod, upgradeNodes, rollback)',
       'mem/s.yaml:11:40: spec.timeline[3].target: invalid target "web" (write <kind>/<name>, e.g. deployment/ghost; put the namespace in a separate namespace: field)',
     ]);
   });
