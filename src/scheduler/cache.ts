@@ -22,6 +22,20 @@ function zoneKey(node: Node): string {
   return region === '' && zone === '' ? '' : `${region}:\u0000:${zone}`;
 }
 
+/**
+ * An image as the cache tracks it: its size and the nodes that have it. One shared object per
+ * image name serves as every node's ImageStateSummary for it, so numNodes is always current.
+ */
+class ImageEntry implements ImageStateSummary {
+  readonly nodes = new Set<string>();
+
+  constructor(readonly size: number) {}
+
+  get numNodes(): number {
+    return this.nodes.size;
+  }
+}
+
 export class SchedulerCache implements NodeInfoLister {
   private readonly infos = new Map<string, NodeInfo>();
   private readonly zones = new Map<string, string[]>();
@@ -40,7 +54,7 @@ export class SchedulerCache implements NodeInfoLister {
   /** uid → node for every pod accounted in a NodeInfo. */
   private readonly podNode = new Map<string, string>();
   /** image name → nodes that have it (ImageLocality spreads the score by this count). */
-  private readonly imageNodes = new Map<string, { size: number; nodes: Set<string> }>();
+  private readonly imageNodes = new Map<string, ImageEntry>();
   private readonly listeners: CacheListener[] = [];
 
   subscribe(listener: CacheListener): void {
@@ -223,7 +237,7 @@ export class SchedulerCache implements NodeInfoLister {
       for (const name of img.names) {
         let entry = this.imageNodes.get(name);
         if (entry === undefined) {
-          entry = { size: img.sizeBytes ?? 0, nodes: new Set() };
+          entry = new ImageEntry(img.sizeBytes ?? 0);
           this.imageNodes.set(name, entry);
         }
         entry.nodes.add(node.metadata.name);
@@ -243,19 +257,11 @@ export class SchedulerCache implements NodeInfoLister {
     }
   }
 
-  /** ImageStateSummary views whose numNodes reads the live node set. */
+  /** The node's images → the cluster-wide entries, whose numNodes is read live. */
   private liveImageStates(node: Node): Map<string, ImageStateSummary> {
     const out = new Map<string, ImageStateSummary>();
     for (const img of node.status?.images ?? []) {
-      for (const name of img.names) {
-        const entry = this.imageNodes.get(name)!;
-        out.set(name, {
-          size: entry.size,
-          get numNodes() {
-            return entry.nodes.size;
-          },
-        });
-      }
+      for (const name of img.names) out.set(name, this.imageNodes.get(name)!);
     }
     return out;
   }

@@ -5,7 +5,7 @@
 // with their owner.
 
 import { describe, expect, it } from 'vitest';
-import type { ControllerRevision, KubeObject, Pod, StatefulSet } from '../../src/api/types.js';
+import type { ControllerRevision, Pod, StatefulSet } from '../../src/api/types.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   revisionNameFor,
@@ -13,7 +13,7 @@ import {
 } from '../../src/controllers/controller-history.js';
 import type { StatefulSetStatus } from '../../src/controllers/statefulset-util.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { simulate } from '../../src/sim/simulation.js';
+import { liveObjects, simulateCollecting } from '../sim/helpers.js';
 import { makeStatefulSet, StatefulSetHarness, withImage, withSpec } from './statefulset-harness.js';
 
 function revisions(h: StatefulSetHarness): ControllerRevision[] {
@@ -156,17 +156,8 @@ const DAEMONSET_TIMELINE = `    - {at: 2m, action: setImage, target: daemonset/a
 
 /** The live objects of the run at its end, from the event log. */
 function finalObjects(text: string): { revisions: ControllerRevision[]; pods: Pod[]; warnings: string[] } {
-  const live = new Map<string, KubeObject>();
-  const { spec } = parseScenario(text, 'ds-revisions.yaml');
-  const result = simulate(spec, {
-    onEventLine: (line) => {
-      const e = JSON.parse(line) as { type: string; object: KubeObject };
-      const key = `${e.object.kind}/${e.object.metadata.name}`;
-      if (e.type === 'DELETED') live.delete(key);
-      else live.set(key, e.object);
-    },
-  });
-  const all = [...live.values()];
+  const { result, changes } = simulateCollecting(parseScenario(text, 'ds-revisions.yaml').spec);
+  const all = [...liveObjects(changes).values()];
   return {
     revisions: (all.filter((o) => o.kind === 'ControllerRevision') as ControllerRevision[]).sort(
       (a, b) => a.revision - b.revision,
@@ -263,16 +254,8 @@ spec:
     - {at: 2m, action: setImage, target: statefulset/db, container: db, image: "db:2"}
     - {at: 5m, action: rollback, target: sts/db}
 `;
-    const live = new Map<string, KubeObject>();
-    const { spec } = parseScenario(text, 'sts-undo.yaml');
-    const result = simulate(spec, {
-      onEventLine: (line) => {
-        const e = JSON.parse(line) as { type: string; object: KubeObject };
-        const key = `${e.object.kind}/${e.object.metadata.name}`;
-        if (e.type === 'DELETED') live.delete(key);
-        else live.set(key, e.object);
-      },
-    });
+    const { result, changes } = simulateCollecting(parseScenario(text, 'sts-undo.yaml').spec);
+    const live = liveObjects(changes);
     expect(result.warnings).toEqual([]);
     const set = live.get('StatefulSet/db') as StatefulSet;
     expect(set.spec.template.spec.containers[0]!.image).toBe('db:1');

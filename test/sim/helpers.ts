@@ -20,6 +20,14 @@ export async function runScenario(
   edit: (spec: SimulationSpec) => SimulationSpec = (s) => s,
 ): Promise<{ result: SimulationResult; changes: Change[] }> {
   const spec = edit((await loadScenario(join(SCENARIOS, name))).spec);
+  return simulateCollecting(spec, options);
+}
+
+/** Runs a spec with frozen objects, collecting every API change from the event log. */
+export function simulateCollecting(
+  spec: SimulationSpec,
+  options: SimulateOptions = {},
+): { result: SimulationResult; changes: Change[] } {
   const changes: Change[] = [];
   const result = simulate(spec, {
     freezeObjects: true,
@@ -30,4 +38,15 @@ export async function runScenario(
     ...options,
   });
   return { result, changes };
+}
+
+/** The objects that exist at the end of a run, by "Kind/name", from its changes. */
+export function liveObjects(changes: readonly Change[]): Map<string, KubeObject> {
+  const live = new Map<string, KubeObject>();
+  for (const c of changes) {
+    const key = `${c.object.kind}/${c.object.metadata.name}`;
+    if (c.type === 'DELETED') live.delete(key);
+    else live.set(key, c.object);
+  }
+  return live;
 }

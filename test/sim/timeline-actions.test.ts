@@ -4,17 +4,11 @@
 import { describe, expect, test } from 'vitest';
 import type { Deployment, KubeObject, Node, Pod } from '../../src/api/types.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { type SimulationResult, simulate } from '../../src/sim/simulation.js';
+import type { SimulationResult } from '../../src/sim/simulation.js';
+import { type Change, simulateCollecting } from './helpers.js';
 
 const S = 1000;
 const MINUTE = 60 * S;
-
-interface Change {
-  t: number;
-  type: string;
-  actor: string;
-  object: KubeObject;
-}
 
 const node = (name: string, labels: string) =>
   `{apiVersion: v1, kind: Node, metadata: {name: ${name}, labels: {${labels}}}, status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}}`;
@@ -50,15 +44,7 @@ spec:
 ${timeline}
 `;
   const { spec } = parseScenario(text, 'timeline.yaml');
-  const changes: Change[] = [];
-  const result = simulate(spec, {
-    freezeObjects: true,
-    onEventLine: (line) => {
-      const e = JSON.parse(line);
-      changes.push({ t: e.t, type: e.type, actor: e.actor, object: e.object });
-    },
-  });
-  return { result, changes };
+  return simulateCollecting(spec);
 }
 
 /** The timeline's writes to objects of a kind, in order. */

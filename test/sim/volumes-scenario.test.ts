@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod } from '../../src/api/types.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import { type SimulationResult, simulate } from '../../src/sim/simulation.js';
-import type { Change } from './helpers.js';
+import type { SimulationResult } from '../../src/sim/simulation.js';
+import { type Change, simulateCollecting } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'volumes');
 const SECOND = 1000;
@@ -17,15 +17,7 @@ const MINUTE = 60 * SECOND;
 
 async function run(file: string): Promise<{ result: SimulationResult; changes: Change[] }> {
   const { spec } = await loadScenario(join(FIXTURES, file));
-  const changes: Change[] = [];
-  const result = simulate(spec, {
-    freezeObjects: true,
-    onEventLine: (line) => {
-      const e = JSON.parse(line);
-      changes.push({ t: e.t, type: e.type, actor: e.actor, object: e.object });
-    },
-  });
-  return { result, changes };
+  return simulateCollecting(spec);
 }
 
 /** Each pod of the app, in creation order: when it was created and bound, and to which node. */

@@ -53,12 +53,46 @@ export class ImageLocality implements ScorePlugin {
     return this.scoreOn(nodeInfo, this.imagesOf(pod), this.handle.nodes.list().length);
   }
 
-  /** Every node in one call (the framework's batch path); same scores as score() per node. */
+  /**
+   * Every node in one call (the framework's batch path); same scores as score() per node. An
+   * image's scaled score is the same on every node that has it, so it is computed once per cycle
+   * (the first time a node has the image) rather than per node.
+   */
   scoreNodes(_state: CycleState, pod: Pod, nodes: readonly NodeInfo[], out: NodeScore[]): undefined {
     const images = this.imagesOf(pod);
     const totalNumNodes = this.handle.nodes.list().length;
-    for (let i = 0; i < nodes.length; i++) out[i]!.score = this.scoreOn(nodes[i]!, images, totalNumNodes);
+    const none = calculatePriority(0, images.length);
+    const scaled = this.scaledBuffer(images.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const ni = nodes[i]!;
+      if (ni.imageStateCount === 0) {
+        out[i]!.score = none;
+        continue;
+      }
+      let sum = 0;
+      for (let k = 0; k < images.length; k++) {
+        const state = ni.imageStates.get(images[k]!);
+        if (state === undefined) continue;
+        let s = scaled[k]!;
+        if (s < 0) {
+          s = Math.trunc(state.size * (state.numNodes / totalNumNodes));
+          scaled[k] = s;
+        }
+        sum += s;
+      }
+      out[i]!.score = calculatePriority(sum, images.length);
+    }
     return undefined;
+  }
+
+  private scaled: number[] = [];
+
+  /** Per-image scaled scores of this cycle, −1 until computed. */
+  private scaledBuffer(n: number): number[] {
+    const b = this.scaled;
+    b.length = n;
+    b.fill(-1);
+    return b;
   }
 
   private imagesOf(pod: Pod): readonly string[] {
