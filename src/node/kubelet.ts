@@ -81,7 +81,14 @@ interface PodRuntime {
   /** Bumped to invalidate timers scheduled for an earlier step of this pod. */
   token: number;
   restartCount: number;
+  /** Crash-loop back-off of the pod's containers (0: none yet) and when it last grew. */
+  backoffMs: number;
+  backoffUpdatedAt: number;
 }
+
+/** The kubelet's container restart back-off: 10 s doubling to 5 min (backOffPeriod, MaxContainerBackOff). */
+export const CONTAINER_BACKOFF_INITIAL_MS = 10_000;
+export const CONTAINER_BACKOFF_MAX_MS = 300_000;
 
 export class Kubelet {
   private alive = false;
@@ -261,6 +268,8 @@ export class Kubelet {
       running: false,
       token: 0,
       restartCount: restarting ? previousRestarts + 1 : 0,
+      backoffMs: 0,
+      backoffUpdatedAt: 0,
     };
     this.runtimes.set(uid, created);
     this.writeStatus(created, (p) => this.creatingStatus(p, created, restarting));
@@ -361,11 +370,19 @@ export class Kubelet {
     this.setRunning(r, false);
     const policy = r.pod.spec.restartPolicy ?? 'Always';
     if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) {
-      // Restarted in place; the crash-loop back-off is not modelled yet.
-      r.restartCount++;
+      const wait = this.crashLoopWait(r, now);
+      if (wait === 0) {
+        this.restartContainers(r);
+        return;
+      }
+      // CrashLoopBackOff: the containers stay exited until the back-off has passed.
       r.state = 'creating';
-      this.schedule(now + this.env.timing.containerStartMs, r, () => this.containersStarted(r));
-      this.writeStatus(r, (p) => this.creatingStatus(p, r, true));
+      this.writeStatus(r, (p) => this.backoffStatus(p, r, exitCode, now));
+      this.schedule(now + wait, r, () => {
+        r.backoffMs = Math.min(2 * r.backoffMs, CONTAINER_BACKOFF_MAX_MS);
+        r.backoffUpdatedAt = this.env.engine.now;
+        this.restartContainers(r);
+      });
       return;
     }
     this.runtimes.delete(r.uid);
@@ -380,6 +397,30 @@ export class Kubelet {
       });
       return status;
     });
+  }
+
+  private restartContainers(r: PodRuntime): void {
+    r.restartCount++;
+    r.state = 'creating';
+    this.schedule(this.env.engine.now + this.env.timing.containerStartMs, r, () => this.containersStarted(r));
+    this.writeStatus(r, (p) => this.creatingStatus(p, r, true));
+  }
+
+  /**
+   * How long containers that exited at `finishedAt` wait before their restart (the kubelet's
+   * doBackOff on a flowcontrol.Backoff): none the first time — the back-off starts at 10 s — or
+   * once the containers ran for more than twice the 5-minute maximum since the back-off last
+   * grew; otherwise the current back-off, which doubles (up to 5 min) when the restart happens.
+   * So a crash-looping container waits 0, 10, 20, 40, … 300 s. Upstream restarts at the first pod
+   * sync after the back-off has passed (syncs are 10–15 s apart); kubesim restarts exactly then.
+   */
+  private crashLoopWait(r: PodRuntime, finishedAt: number): number {
+    if (r.backoffMs === 0 || finishedAt - r.backoffUpdatedAt > 2 * CONTAINER_BACKOFF_MAX_MS) {
+      r.backoffMs = CONTAINER_BACKOFF_INITIAL_MS;
+      r.backoffUpdatedAt = finishedAt;
+      return 0;
+    }
+    return r.backoffMs;
   }
 
   /** SIGTERM now, containers gone after `afterMs`; then confirm the deletion to the API. */
@@ -456,6 +497,21 @@ export class Kubelet {
     conditions = withCondition(conditions, 'ContainersReady', 'False', now, 'ContainersNotReady');
     status.conditions = withCondition(conditions, 'Ready', 'False', now, 'ContainersNotReady');
     status.containerStatuses = containerStatuses(pod, r, false, { waiting: { reason: 'ContainerCreating' } });
+    return status;
+  }
+
+  /** Containers exited and waiting out the restart back-off: Running but not ready. */
+  private backoffStatus(pod: Pod, r: PodRuntime, exitCode: number, finishedAt: number): PodStatus {
+    const now = this.env.engine.now;
+    const status: PodStatus = extend(pod.status, { phase: pod.status?.phase ?? 'Running' });
+    status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, 'ContainersNotReady');
+    status.conditions = withCondition(status.conditions, 'Ready', 'False', now, 'ContainersNotReady');
+    status.containerStatuses = containerStatuses(pod, r, false, {
+      waiting: { reason: 'CrashLoopBackOff' },
+    }).map((c) => ({
+      ...c,
+      lastState: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt } },
+    }));
     return status;
   }
 

@@ -7,12 +7,12 @@ import type { Pod } from '../../src/api/types.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulation.js';
 
-function run(objects: string, timeline = '[]', extra = '') {
+function run(objects: string, timeline = '[]', extra = '', duration = '10m') {
   const text = `apiVersion: kubesim.io/v1alpha1
 kind: Scenario
 metadata: {name: kubelet}
 spec:
-  duration: 10m
+  duration: ${duration}
   cluster:
     pools: [{name: p, namePrefix: node, count: 1, allocatable: {cpu: "8", memory: 32Gi, pods: "110"}, images: ["cached:1"]}]
   images:
@@ -83,5 +83,62 @@ describe('kubelet', () => {
       startedMs: 2_000,
     });
     expect(result.summary.metrics.scheduling_attempts_total).toBe(0);
+  });
+});
+
+describe('crash-loop back-off', () => {
+  // A container that exits 5 s after every start, under restartPolicy Always (containers start 2 s
+  // after a restart): the kubelet restarts it at once the first time, then waits 10, 20, 40, …
+  // seconds (CrashLoopBackOff), as kubelet's doBackOff with backOffPeriod 10 s does.
+  test('restarts wait 0, 10, 20, 40 s; the pod shows CrashLoopBackOff while it waits', () => {
+    const { lines } = run(
+      '    - {apiVersion: v1, kind: Pod, metadata: {name: loop, annotations: {kubesim.io/run-time: 5s}}, spec: {containers: [{name: c, image: "cached:1"}]}}',
+    );
+    const statuses = lines
+      .filter((l) => l.object.kind === 'Pod' && l.object.metadata.name === 'loop' && l.type === 'MODIFIED')
+      .map((l) => ({ t: l.t, state: l.object.status?.containerStatuses?.[0]?.state }));
+    const startedAt = statuses.filter((s) => s.state?.running !== undefined).map((s) => s.t);
+    // Runs: 2–7 s; restart immediately → 9–14 s; wait 10 s → 26–31; wait 20 s → 53–58; wait 40 s → 100.
+    expect(startedAt.slice(0, 5)).toEqual([2_000, 9_000, 26_000, 53_000, 100_000]);
+    const waiting = statuses.find((s) => s.t === 14_000)?.state?.waiting?.reason;
+    expect(waiting).toBe('CrashLoopBackOff');
+  });
+
+  test('the back-off is capped at 5 minutes', () => {
+    const { lines } = run(
+      '    - {apiVersion: v1, kind: Pod, metadata: {name: loop, annotations: {kubesim.io/run-time: 1s}}, spec: {containers: [{name: c, image: "cached:1"}]}}',
+      '[]',
+      '',
+      '40m',
+    );
+    const starts = lines
+      .filter(
+        (l) =>
+          l.object.kind === 'Pod' &&
+          l.object.metadata.name === 'loop' &&
+          l.object.status?.containerStatuses?.[0]?.state?.running !== undefined,
+      )
+      .map((l) => l.t);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]! - 3_000); // minus 1 s run and 2 s start
+    expect(gaps.slice(0, 8)).toEqual([0, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    expect(gaps.every((g) => g <= 300_000)).toBe(true);
+  });
+
+  test('a container that ran for more than 10 minutes restarts at once (the back-off is forgotten)', () => {
+    const { lines } = run(
+      '    - {apiVersion: v1, kind: Pod, metadata: {name: long, annotations: {kubesim.io/run-time: 11m}}, spec: {containers: [{name: c, image: "cached:1"}]}}',
+      '[]',
+      '',
+      '40m',
+    );
+    const starts = lines
+      .filter(
+        (l) =>
+          l.object.kind === 'Pod' &&
+          l.object.metadata.name === 'long' &&
+          l.object.status?.containerStatuses?.[0]?.state?.running !== undefined,
+      )
+      .map((l) => l.t);
+    expect(starts).toEqual([2_000, 2_000 + 662_000, 2_000 + 2 * 662_000, 2_000 + 3 * 662_000]);
   });
 });
