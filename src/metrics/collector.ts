@@ -38,7 +38,7 @@ import type { WatchEvent } from '../store/watch.js';
 import { DaemonSetMetrics } from './daemonset-metrics.js';
 import { DisruptionMetrics } from './disruption-metrics.js';
 import { GroundTruthMetrics } from './ground-truth-metrics.js';
-import { RecoveryMetrics } from './recovery-metrics.js';
+import { RecoveryMetrics, workloadKey } from './recovery-metrics.js';
 
 export const SERIES_METRICS = [
   'pods_pending',
@@ -175,6 +175,8 @@ interface PodRecord {
   name: string;
   ownerKind: string;
   ownerName: string;
+  /** The workload the pod belongs to ("Deployment/ns/name" through its ReplicaSet), or ''. */
+  workload: string;
   node: string;
   createdMs: number;
   scheduledMs: number | null;
@@ -228,6 +230,21 @@ interface WorkloadRecord {
   /** ∫ max(desired − available, 0) dt while the Deployment exists, ms × replicas. */
   unavailableMs: number;
   lastT: number;
+}
+
+/**
+ * The workload a pod counts for: its StatefulSet or DaemonSet, or the Deployment of its
+ * ReplicaSet (named "<deployment>-<pod-template-hash>", the hash also on the pod as a label).
+ */
+function workloadOf(pod: Pod, owner: { kind: string; name: string } | undefined): string {
+  if (owner === undefined) return '';
+  const ns = pod.metadata.namespace ?? '';
+  if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet')
+    return workloadKey(owner.kind, ns, owner.name);
+  if (owner.kind !== 'ReplicaSet') return '';
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  if (hash === undefined || !owner.name.endsWith(`-${hash}`)) return '';
+  return workloadKey('Deployment', ns, owner.name.slice(0, -(hash.length + 1)));
 }
 
 export class MetricsCollector {
@@ -302,7 +319,11 @@ export class MetricsCollector {
 
   /** Called by the simulation when the timeline injects a fault (failNode, partitionNode, node removal). */
   recordFault(action: string, node: string): void {
-    this.recovery.recordFault(action, node, this.engine.now);
+    const hit: string[] = [];
+    for (const rec of this.pods.values()) {
+      if (rec.exists && rec.node === node && rec.workload !== '') hit.push(rec.workload);
+    }
+    this.recovery.recordFault(action, node, this.engine.now, hit);
   }
 
   /** Called by the simulation for every scheduling attempt of a pod (successful or not). */
@@ -465,6 +486,7 @@ export class MetricsCollector {
       name: pod.metadata.name,
       ownerKind: owner?.kind ?? '',
       ownerName: owner?.name ?? '',
+      workload: workloadOf(pod, owner),
       node: '',
       createdMs: typeof pod.metadata.creationTimestamp === 'number' ? pod.metadata.creationTimestamp : t,
       scheduledMs: null,

@@ -56,6 +56,7 @@ describe('node-failure-recovery', async () => {
         action: 'failNode',
         node: 'node-2',
         t: 600_000,
+        workloads: ['Deployment/default/web'],
         impactMs: 655_000,
         recoveredMs: 961_000,
         timeToRecoverMs: 361_000,

@@ -75,4 +75,18 @@ describe('rolling-upgrade-during-node-failure scenario', async () => {
     const last = (metric: string) => result.timeseries.filter((r) => r.metric === metric).at(-1)!.value;
     expect([last('pods_running'), last('pods_running_truth')]).toEqual([11, 8]);
   });
+
+  test('time to recover is measured against api before the crash (7 of 8): back at 7 at 6m42s', () => {
+    expect(result.summary.metrics.failures).toEqual([
+      {
+        action: 'failNode',
+        node: 'node-2',
+        t: 330 * S,
+        workloads: ['Deployment/default/api'],
+        impactMs: 385 * S,
+        recoveredMs: 402 * S,
+        timeToRecoverMs: 72 * S,
+      },
+    ]);
+  });
 });

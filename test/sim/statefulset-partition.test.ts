@@ -36,6 +36,7 @@ describe('statefulset-partition scenario', async () => {
         action: 'partitionNode',
         node: 'node-2',
         t: 600 * S,
+        workloads: ['StatefulSet/default/web'],
         impactMs: 655 * S,
         recoveredMs: 1_886_100,
         timeToRecoverMs: 1_286_100,

@@ -52,16 +52,28 @@ describe('zone-outage-petset-local-vs-network scenario', async () => {
       scheduledMs: 3120 * S,
       readyMs: 3131 * S,
     });
-    expect(result.summary.metrics.failures).toEqual(
-      ['node-1', 'node-4'].map((node) => ({
+    // Each node's record follows the replica it held: node-1's local-db-1 is back at 52m11s,
+    // node-4's net-db-0 (on the fresh zone-a node) at 25m31s.
+    expect(result.summary.metrics.failures).toEqual([
+      {
         action: 'failNode',
-        node,
+        node: 'node-1',
         t: 600 * S,
+        workloads: ['StatefulSet/default/local-db'],
         impactMs: 655 * S,
         recoveredMs: 3131 * S,
         timeToRecoverMs: 2531 * S,
-      })),
-    );
+      },
+      {
+        action: 'failNode',
+        node: 'node-4',
+        t: 600 * S,
+        workloads: ['StatefulSet/default/net-db'],
+        impactMs: 655 * S,
+        recoveredMs: 1531 * S,
+        timeToRecoverMs: 931 * S,
+      },
+    ]);
   });
 
   test('without the out-of-service taint no replica is recreated before the zone recovers', async () => {
