@@ -90,10 +90,13 @@ export const SUMMARY_METRICS: Readonly<Record<string, string>> = {
     'pods that got a DisruptionTarget condition, by reason: taintEviction, evictionApi (drains), ' +
     'preemption, podGC; each pod counts once per reason',
   container_restarts: 'sum over pods of their highest container restartCount',
+  disruptionsByWorkload:
+    'per workload ("Deployment/namespace/name", StatefulSet, DaemonSet): the disruptions by reason ' +
+    "and its pods' container restarts",
   failures:
-    'per injected fault (failNode, partitionNode, node removal): t, impactMs (first time a workload ' +
-    'was below what it wants), recoveredMs (every workload whole again) and timeToRecoverMs; nulls ' +
-    'for no visible impact or no recovery by the end',
+    'per injected fault (failNode, partitionNode, node removal): t, the workloads with a pod on the ' +
+    'node, impactMs (first time one fell below what it had just before the fault), recoveredMs (all ' +
+    'back at that level) and timeToRecoverMs; nulls for no visible impact or no recovery by the end',
   daemonsets:
     'per DaemonSet "namespace/name": desired, available and updated at the end (status), ' +
     'coverageGapNodeSeconds (integral of desired - available over the run, node-seconds), ' +
@@ -352,7 +355,7 @@ export class MetricsCollector {
     switch (event.object.kind) {
       case 'Pod':
         this.onPod(event as WatchEvent<Pod>);
-        this.disruptions.onPod(event.object as Pod);
+        this.disruptions.onPod(event.object as Pod, this.pods.get(event.object.metadata.uid ?? '')?.workload);
         break;
       case 'Node':
         this.onNode(event as WatchEvent<Node>);

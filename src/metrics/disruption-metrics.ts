@@ -5,6 +5,8 @@
 //                              (EvictionByEvictionAPI), preemption (PreemptionByScheduler) and the
 //                              pod GC (DeletionByPodGC); each pod counts once per reason
 //           container_restarts the sum over pods of their highest containerStatuses restartCount
+//   disruptionsByWorkload      the same counts and restarts per workload ("Deployment/ns/name",
+//                              StatefulSet, DaemonSet; pods of no workload are left out)
 
 import type { Pod } from '../api/types.js';
 
@@ -22,18 +24,36 @@ export interface DisruptionSummary {
   podGC: number;
 }
 
+export interface WorkloadDisruptions extends DisruptionSummary {
+  containerRestarts: number;
+}
+
+function emptyWorkload(): WorkloadDisruptions {
+  return { taintEviction: 0, evictionApi: 0, preemption: 0, podGC: 0, containerRestarts: 0 };
+}
+
 export class DisruptionMetrics {
   private readonly counts: DisruptionSummary = { taintEviction: 0, evictionApi: 0, preemption: 0, podGC: 0 };
+  private readonly byWorkload = new Map<string, WorkloadDisruptions>();
   /** Pod uid → reasons already counted. */
   private readonly seen = new Map<string, Set<string>>();
   /** Pod uid → highest restart count seen. */
   private readonly restarts = new Map<string, number>();
   private restartSum = 0;
 
-  onPod(pod: Pod): void {
+  /** `workload`: the pod's workload key, or '' for a pod of none. */
+  onPod(pod: Pod, workload = ''): void {
     const status = pod.status;
     if (status === undefined) return;
     const uid = pod.metadata.uid ?? '';
+    const forWorkload = () => {
+      let w = this.byWorkload.get(workload);
+      if (w === undefined) {
+        w = emptyWorkload();
+        this.byWorkload.set(workload, w);
+      }
+      return w;
+    };
     for (const c of status.conditions ?? []) {
       if (c.type !== 'DisruptionTarget' || c.status !== 'True') continue;
       const key = DISRUPTION_REASONS[c.reason ?? ''] as keyof DisruptionSummary | undefined;
@@ -46,6 +66,7 @@ export class DisruptionMetrics {
       if (reasons.has(key)) continue;
       reasons.add(key);
       this.counts[key]++;
+      if (workload !== '') forWorkload()[key]++;
     }
     let max = 0;
     for (const cs of status.containerStatuses ?? []) if (cs.restartCount > max) max = cs.restartCount;
@@ -53,10 +74,21 @@ export class DisruptionMetrics {
     if (max > before) {
       this.restarts.set(uid, max);
       this.restartSum += max - before;
+      if (workload !== '') forWorkload().containerRestarts += max - before;
     }
   }
 
-  summary(): { disruptions: DisruptionSummary; container_restarts: number } {
-    return { disruptions: { ...this.counts }, container_restarts: this.restartSum };
+  summary(): {
+    disruptions: DisruptionSummary;
+    container_restarts: number;
+    disruptionsByWorkload: Record<string, WorkloadDisruptions>;
+  } {
+    const byWorkload: Record<string, WorkloadDisruptions> = {};
+    for (const key of [...this.byWorkload.keys()].sort()) byWorkload[key] = { ...this.byWorkload.get(key)! };
+    return {
+      disruptions: { ...this.counts },
+      container_restarts: this.restartSum,
+      disruptionsByWorkload: byWorkload,
+    };
   }
 }

@@ -45,6 +45,16 @@ describe('drain-with-pdb scenario', async () => {
       preemption: 0,
       podGC: 0,
     });
+    // Both were web's; the DaemonSet's agent was left alone.
+    expect(result.summary.metrics.disruptionsByWorkload).toEqual({
+      'Deployment/default/web': {
+        taintEviction: 0,
+        evictionApi: 2,
+        preemption: 0,
+        podGC: 0,
+        containerRestarts: 0,
+      },
+    });
     const marked = changes.filter(
       (c) =>
         c.object.kind === 'Pod' &&
