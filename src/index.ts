@@ -17,6 +17,13 @@ export { CycleState } from './scheduler/framework/cycle-state.js';
 export type * from './scheduler/framework/interfaces.js';
 export { NodeInfo } from './scheduler/framework/node-info.js';
 export { Status } from './scheduler/framework/status.js';
+export type { Scheduler, SchedulerEnv } from './scheduler/scheduler.js';
+export { STRATEGIES } from './scheduler/strategies/registry.js';
+export {
+  loadSchedulerModule,
+  SchedulerModule,
+  SchedulerModuleError,
+} from './scheduler/strategies/user-module.js';
 export {
   type RunSummary,
   type SimulateOptions,

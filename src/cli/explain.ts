@@ -7,11 +7,11 @@ import pc from 'picocolors';
 import { formatDuration, parseDuration } from '../api/duration.js';
 import { formatDiagnostic } from '../scenario/diagnostics.js';
 import { loadScenario } from '../scenario/load.js';
-import { isSchedulerFile, loadSchedulerFile } from '../scenario/scheduler-file.js';
 import type { DecisionRecord } from '../scheduler/decision.js';
 import { simulate } from '../sim/simulation.js';
 import { type Io, UsageError } from './errors.js';
 import { parseSeed } from './options.js';
+import { SCHEDULER_OPTION_HELP, schedulerOption } from './scheduler-option.js';
 
 export function registerExplain(program: Command, io: Io, setExit: (code: number) => void): void {
   program
@@ -24,10 +24,7 @@ export function registerExplain(program: Command, io: Io, setExit: (code: number
       'explain the first attempt at or after this simulated time (default: the first attempt)',
     )
     .option('--seed <n>', 'override the scenario seed', parseSeed)
-    .option(
-      '--scheduler <name|file>',
-      'override the scenario scheduler: a preset (default, binpack, spread) or a KubeSchedulerConfiguration file',
-    )
+    .option('--scheduler <name|file>', SCHEDULER_OPTION_HELP)
     .option('--json', 'print the decision record as JSON (the shape of decisions.jsonl)')
     .addHelpText(
       'after',
@@ -42,13 +39,10 @@ export function registerExplain(program: Command, io: Io, setExit: (code: number
       for (const w of warnings) io.err(formatDiagnostic(w));
       let found: DecisionRecord | undefined;
       const seen = new Set<string>();
+      const scheduler = await schedulerOption(opts.scheduler, spec.scheduler);
       simulate(spec, {
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-        ...(opts.scheduler === undefined
-          ? {}
-          : {
-              scheduler: isSchedulerFile(opts.scheduler) ? loadSchedulerFile(opts.scheduler) : opts.scheduler,
-            }),
+        ...(scheduler === undefined ? {} : { scheduler }),
         decisionDetails: true,
         onDecision: (record) => {
           seen.add(record.pod);

@@ -6,11 +6,11 @@ import type { Command } from '@commander-js/extra-typings';
 import { createLineSink, writeOutputs } from '../metrics/writers.js';
 import { formatDiagnostic } from '../scenario/diagnostics.js';
 import { loadScenario } from '../scenario/load.js';
-import { isSchedulerFile, loadSchedulerFile } from '../scenario/scheduler-file.js';
 import { type SimulateOptions, simulate } from '../sim/simulation.js';
 import type { Io } from './errors.js';
 import { formatRunSummary } from './format.js';
 import { collectSet, parseSeed } from './options.js';
+import { SCHEDULER_OPTION_HELP, schedulerOption } from './scheduler-option.js';
 
 export function registerRun(program: Command, io: Io, _setExit: (code: number) => void): void {
   program
@@ -23,10 +23,7 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
       'override a parameter (params.replicas=5) or any field (spec.cluster.pools.default.count=500); repeatable',
       collectSet,
     )
-    .option(
-      '--scheduler <name|file>',
-      'override the scenario scheduler: a preset (default, binpack, spread) or a KubeSchedulerConfiguration file',
-    )
+    .option('--scheduler <name|file>', SCHEDULER_OPTION_HELP)
     .option('--out <dir>', 'output directory (default: out/<scenario name>)')
     .option('--trace', 'also write events.jsonl: every API change, as a Kubernetes watch stream')
     .option('--no-trace', 'do not write events.jsonl even if the scenario asks for it (spec.outputs.trace)')
@@ -37,7 +34,10 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
       'after',
       '\nExamples:\n' +
         '  kubesim run scenarios/kubecon-2016-ghost.yaml\n' +
-        '  kubesim run scenarios/node-failure.yaml --seed 7 --out out/nf --trace\n\n' +
+        '  kubesim run scenarios/node-failure.yaml --seed 7 --out out/nf --trace\n' +
+        '  kubesim run scenarios/scheduling-constraints.yaml --scheduler best-fit\n' +
+        '  kubesim run scenarios/scheduling-constraints.yaml --scheduler ./examples/plugin-scheduler.ts\n\n' +
+        'Strategies: docs/strategies.md; scheduler modules: docs/strategies/user-written.md.\n' +
         'The same scenario and seed always give the same run hash and byte-identical CSV files.',
     )
     .action(async (file, opts) => {
@@ -55,11 +55,8 @@ export function registerRun(program: Command, io: Io, _setExit: (code: number) =
       const showProgress = !opts.quiet && process.stderr.isTTY === true;
       const options: SimulateOptions = { wallClock: () => performance.now() };
       if (opts.seed !== undefined) options.seed = opts.seed;
-      if (opts.scheduler !== undefined) {
-        options.scheduler = isSchedulerFile(opts.scheduler)
-          ? loadSchedulerFile(opts.scheduler)
-          : opts.scheduler;
-      }
+      const scheduler = await schedulerOption(opts.scheduler, spec.scheduler);
+      if (scheduler !== undefined) options.scheduler = scheduler;
       if (events !== undefined) options.onEventLine = (line) => events.write(line);
       if (decisions !== undefined) {
         options.onDecision = (record) => decisions.write(JSON.stringify(record));

@@ -2,8 +2,13 @@
 
 import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
-import { formatDiagnostic } from '../scenario/diagnostics.js';
+import { type Diagnostic, formatDiagnostic } from '../scenario/diagnostics.js';
 import { type CheckResult, checkScenario } from '../scenario/load.js';
+import {
+  isSchedulerModulePath,
+  loadSchedulerModule,
+  SchedulerModuleError,
+} from '../scheduler/strategies/user-module.js';
 import type { Io } from './errors.js';
 import { collectSet } from './options.js';
 
@@ -46,5 +51,24 @@ async function checkScenarioFile(file: string, set: readonly string[]): Promise<
       : `cannot read scenario file: ${(e as Error).message}`;
     return { diagnostics: [{ severity: 'error', file, line: 1, col: 1, message }] };
   }
-  return checkScenario(text, file, undefined, { set });
+  const result = checkScenario(text, file, undefined, { set });
+  return { ...result, ...(await checkSchedulerModule(result)) };
+}
+
+/**
+ * A scenario whose scheduler is a module path (the loader checked the file exists): import it and
+ * check its exports, as `kubesim run` would before the run.
+ */
+async function checkSchedulerModule(result: CheckResult): Promise<Partial<CheckResult>> {
+  const scheduler = result.spec?.scheduler;
+  if (typeof scheduler !== 'string' || !isSchedulerModulePath(scheduler)) return {};
+  try {
+    await loadSchedulerModule(scheduler);
+    return {};
+  } catch (e) {
+    if (!(e instanceof SchedulerModuleError)) throw e;
+    const d: Diagnostic = { severity: 'error', file: e.file, line: 1, col: 1, message: e.message };
+    if (e.hint !== undefined) d.hint = e.hint;
+    return { spec: undefined, diagnostics: [...result.diagnostics, d] };
+  }
 }

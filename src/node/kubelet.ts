@@ -504,7 +504,13 @@ export class Kubelet {
   private backoffStatus(pod: Pod, r: PodRuntime, exitCode: number, finishedAt: number): PodStatus {
     const now = this.env.engine.now;
     const status: PodStatus = extend(pod.status, { phase: pod.status?.phase ?? 'Running' });
-    status.conditions = withCondition(status.conditions, 'ContainersReady', 'False', now, 'ContainersNotReady');
+    status.conditions = withCondition(
+      status.conditions,
+      'ContainersReady',
+      'False',
+      now,
+      'ContainersNotReady',
+    );
     status.conditions = withCondition(status.conditions, 'Ready', 'False', now, 'ContainersNotReady');
     status.containerStatuses = containerStatuses(pod, r, false, {
       waiting: { reason: 'CrashLoopBackOff' },

@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import { globSync } from 'tinyglobby';
 import { type Document, LineCounter, parseDocument, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isSchedulerModulePath } from '../scheduler/strategies/user-module.js';
 import type { Diagnostic, Severity } from './diagnostics.js';
 import { errorMessage, errorPosition, locate, type YamlPath } from './locate.js';
 import { closest } from './suggest.js';
@@ -317,6 +318,15 @@ class Composer {
     const lists = [spec.objects, spec.timeline, isRecord(spec.cluster) ? spec.cluster.nodes : undefined];
     for (const list of lists) if (Array.isArray(list)) for (const e of list) rebase(e);
     rebase(spec.scheduler);
+    // A scheduler module path is a file reference too.
+    const scheduler = spec.scheduler;
+    if (
+      typeof scheduler === 'string' &&
+      isSchedulerModulePath(scheduler) &&
+      !nodePath.isAbsolute(scheduler)
+    ) {
+      spec.scheduler = this.fromMain(nodePath.join(dir, scheduler));
+    }
   }
 
   /** Merges `piece` into `acc` (docs/composition.md, "Merge rules"). */

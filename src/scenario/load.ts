@@ -21,10 +21,13 @@ import { validateLabelSelector, validateLabels } from '../api/labels.js';
 import { normalizeManifest, objectKey } from '../api/manifest.js';
 import { memoryToBytes } from '../api/quantity.js';
 import type { KubeObject, LabelSelector, Node, ResourceList, Taint } from '../api/types.js';
+import { DEFAULT_ENDPOINTS_PROPAGATION_DELAY_MS } from '../controllers/endpoints.js';
 import { checkSchedulerConfiguration } from '../scheduler/check-config.js';
 import { isPresetName, PRESET_NAMES } from '../scheduler/config/presets.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
+import { isStrategyName, STRATEGIES } from '../scheduler/strategies/registry.js';
+import { isSchedulerModulePath } from '../scheduler/strategies/user-module.js';
 import type { DrainOptions } from '../sim/drain.js';
 import type { ProcessSpec } from '../sim/processes.js';
 import {
@@ -406,6 +409,7 @@ class Loader {
       metrics,
       outputs,
       informerDelayMs: this.durationOf(spec.informerDelay) ?? 0,
+      endpointsDelayMs: this.durationOf(spec.endpointsDelay) ?? DEFAULT_ENDPOINTS_PROPAGATION_DELAY_MS,
       timeline,
     };
     if (whole.metadata.description !== undefined) out.description = whole.metadata.description;
@@ -571,17 +575,22 @@ class Loader {
   // ------------------------------------------------------------ scheduler, timing
 
   /**
-   * spec.scheduler: a preset name, an inline KubeSchedulerConfiguration, or {file: path} holding
-   * one. Configurations are checked as the scheduler would (kubescheduler.config.k8s.io/v1),
-   * including each plugin's args, with problems reported where they are in the file.
+   * spec.scheduler: a preset or strategy name, an inline KubeSchedulerConfiguration, {file: path}
+   * holding one, or the path of a scheduler module (.ts/.mts/.js/.mjs, relative to the scenario
+   * file; docs/strategies/user-written.md). Configurations are checked as the scheduler would
+   * (kubescheduler.config.k8s.io/v1), including each plugin's args, with problems reported where
+   * they are in the file. A module path is checked to exist and returned resolved; the CLI imports
+   * the module before the run.
    */
   private scheduler(raw: unknown, place: Place): string | Record<string, unknown> {
     if (typeof raw === 'string') {
-      if (!isPresetName(raw)) {
+      if (isSchedulerModulePath(raw)) return this.schedulerModulePath(raw, place);
+      if (!isPresetName(raw) && !isStrategyName(raw)) {
         this.error(
           place,
-          `unknown scheduler preset "${raw}"`,
-          `presets: ${PRESET_NAMES.join(', ')}; or an inline KubeSchedulerConfiguration, or {file: path}`,
+          `unknown scheduler "${raw}"`,
+          `presets: ${PRESET_NAMES.join(', ')}; strategies: ${[...STRATEGIES.keys()].join(', ')}; ` +
+            'or an inline KubeSchedulerConfiguration, {file: path}, or a module path ./my-scheduler.ts',
         );
       }
       return raw;
@@ -606,6 +615,24 @@ class Loader {
       return this.checkSchedulerConfig(js.value, { source: loaded.source, doc, path: [] });
     }
     return this.checkSchedulerConfig(raw, place);
+  }
+
+  /** A scheduler module path, resolved against the scenario's directory; it must exist. */
+  private schedulerModulePath(raw: string, place: Place): string {
+    const resolved = nodePath.isAbsolute(raw) ? raw : nodePath.join(this.dir, raw);
+    try {
+      this.readFile(resolved);
+    } catch (e) {
+      const missing = (e as { code?: unknown }).code === 'ENOENT';
+      this.error(
+        place,
+        missing
+          ? `scheduler module not found: ${JSON.stringify(raw)}`
+          : `cannot read ${JSON.stringify(raw)}: ${(e as Error).message}`,
+        `looked for ${resolved}; paths are relative to the scenario file`,
+      );
+    }
+    return resolved;
   }
 
   private checkSchedulerConfig(raw: Record<string, unknown>, place: Place): Record<string, unknown> {

@@ -145,9 +145,14 @@ export const SchedulerConfigSchema = z
   .meta({ description: 'Inline KubeSchedulerConfiguration' });
 
 export const SchedulerSchema = z
-  .union([Name.meta({ description: 'Preset name' }), FileRefSchema, SchedulerConfigSchema])
+  .union([
+    Name.meta({ description: 'Preset or strategy name, or a scheduler module path (.ts/.js)' }),
+    FileRefSchema,
+    SchedulerConfigSchema,
+  ])
   .meta({
-    description: 'Preset name, inline KubeSchedulerConfiguration, or {file: path}; default: "default"',
+    description:
+      'Preset or strategy name (docs/strategies.md), a scheduler module path (.ts/.js), inline KubeSchedulerConfiguration, or {file: path}; default: "default"',
   });
 
 export const ImageSchema = z.strictObject({
@@ -507,6 +512,10 @@ export const ScenarioSpecSchema = z.strictObject({
   outputs: OutputsSchema.optional(),
   informerDelay: DurationSchema.optional().meta({
     description: 'Time between an API change and controllers, scheduler and kubelets seeing it; default 0',
+  }),
+  endpointsDelay: DurationSchema.optional().meta({
+    description:
+      'Time for an endpoint change to reach the data plane (Endpoints controller batching plus kube-proxy); default 1s',
   }),
   timeline: z.array(TimelineItemSchema).optional(),
   traffic: z.array(TrafficItemSchema).optional().meta({

@@ -20,17 +20,32 @@ export class SchedulerConfigError extends Error {
   }
 }
 
-/** A preset name or a raw KubeSchedulerConfiguration object, checked and defaulted. */
-export function resolveSchedulerConfig(source: string | Record<string, unknown>): {
+/**
+ * Everything a scheduler name can be, for "unknown scheduler" messages. The strategy names come
+ * from the caller (strategies/registry.ts), which imports this file through the heuristics.
+ */
+export function unknownSchedulerMessage(name: string, strategyNames: readonly string[]): string {
+  const strategies = strategyNames.length > 0 ? `; strategies: ${strategyNames.join(', ')}` : '';
+  return (
+    `unknown scheduler "${name}" (presets: ${PRESET_NAMES.join(', ')}${strategies}; ` +
+    'or a KubeSchedulerConfiguration file, or a scheduler module .ts/.js)'
+  );
+}
+
+/**
+ * A preset name or a raw KubeSchedulerConfiguration object, checked and defaulted. Strategy names
+ * are resolved before this (sim/simulation.ts makeScheduler); `strategyNames` only lists them in
+ * the error for an unknown name.
+ */
+export function resolveSchedulerConfig(
+  source: string | Record<string, unknown>,
+  strategyNames: readonly string[] = [],
+): {
   name: string;
   config: SchedulerConfig;
 } {
   if (typeof source === 'string') {
-    if (!isPresetName(source)) {
-      throw new SchedulerConfigError(
-        `unknown scheduler "${source}" (available: ${PRESET_NAMES.join(', ')}, or a KubeSchedulerConfiguration file)`,
-      );
-    }
+    if (!isPresetName(source)) throw new SchedulerConfigError(unknownSchedulerMessage(source, strategyNames));
     const { config, issues } = parseSchedulerConfig(presetConfig(source));
     if (config === undefined)
       throw new SchedulerConfigError(

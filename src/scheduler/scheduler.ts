@@ -24,4 +24,9 @@ export interface Scheduler {
   /** Preset or strategy name, reported in summary.json. */
   readonly name: string;
   start(): void;
+  /**
+   * Optional: the design's own metrics (e.g. Omega's conflict rate per scheduler), as JSON-able
+   * values. summary.json puts the result under `metrics.scheduler`.
+   */
+  summary?(): Record<string, unknown>;
 }

@@ -33,6 +33,12 @@ import { KubeScheduler } from '../scheduler/kube-scheduler.js';
 import { versionAtLeast } from '../scheduler/plugins/node-resources-fit.js';
 import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
 import type { Scheduler, SchedulerEnv } from '../scheduler/scheduler.js';
+import { STRATEGIES } from '../scheduler/strategies/registry.js';
+import {
+  isSchedulerModulePath,
+  SchedulerModule,
+  SchedulerModuleError,
+} from '../scheduler/strategies/user-module.js';
 import { Client } from '../store/client.js';
 import { NodeLeases } from '../store/leases.js';
 import { Store } from '../store/store.js';
@@ -48,8 +54,12 @@ import { scheduleTimeline } from './timeline.js';
 export interface SimulateOptions {
   /** Overrides spec.seed. */
   seed?: number;
-  /** Overrides spec.scheduler: a preset name or a KubeSchedulerConfiguration object. */
-  scheduler?: string | Record<string, unknown>;
+  /**
+   * Overrides spec.scheduler: a preset or strategy name (docs/strategies.md), a
+   * KubeSchedulerConfiguration object, or a scheduler module loaded with loadSchedulerModule.
+   * A spec whose scheduler is a module path needs the loaded module here.
+   */
+  scheduler?: string | Record<string, unknown> | SchedulerModule;
   /** Receives every event-log line (events.jsonl) as it happens. */
   onEventLine?: (line: string) => void;
   /** Receives every scheduling decision record (decisions.jsonl); returning true ends the run there. */
@@ -161,7 +171,7 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       nodeLifecycleConfig(options.scheduler ?? spec.scheduler),
     ),
     new TaintEvictionController(ctx('taint-eviction-controller')),
-    new EndpointsController(ctx('endpoints-controller')),
+    new EndpointsController(ctx('endpoints-controller'), { propagationDelayMs: spec.endpointsDelayMs }),
   ];
   /** Set when onDecision asks to end the run (explain found its pod). */
   let halted = false;
@@ -350,6 +360,8 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
         ...(upgrades.length > 0 ? { upgrades: upgrades.map((u) => u.record) } : {}),
         ...(autoscaler !== undefined ? { autoscaler: autoscaler.record } : {}),
         ...(spec.traffic?.length ? { traffic: trafficResult.summary } : {}),
+        // Strategies with figures of their own (Omega's conflict rate, ...).
+        ...(scheduler.summary !== undefined ? { scheduler: scheduler.summary() } : {}),
       },
     },
     timeseries: trafficResult.timeseries.length
@@ -384,10 +396,15 @@ function runWithProgress(
  * configuration's kubesim.kubernetesVersion): --node-monitor-grace-period is 50 s since 1.32,
  * 40 s before (kubernetes#126287). An invalid scheduler configuration is reported by makeScheduler.
  */
-function nodeLifecycleConfig(source: string | Record<string, unknown>): NodeLifecycleConfig {
+function nodeLifecycleConfig(
+  source: string | Record<string, unknown> | SchedulerModule,
+): NodeLifecycleConfig {
   let version = DEFAULT_KUBERNETES_VERSION;
   try {
-    version = resolveSchedulerConfig(source).config.kubesim.kubernetesVersion;
+    // Strategies and module paths model the default version; a plugin module's config may set one.
+    if (source instanceof SchedulerModule) version = source.kubernetesVersion;
+    else if (typeof source !== 'string' || !(STRATEGIES.has(source) || isSchedulerModulePath(source)))
+      version = resolveSchedulerConfig(source).config.kubesim.kubernetesVersion;
   } catch (e) {
     if (!(e instanceof SchedulerConfigError)) throw e;
   }
@@ -400,16 +417,32 @@ function nodeLifecycleConfig(source: string | Record<string, unknown>): NodeLife
 /** The scheduler asked for does not exist or its configuration is invalid (a user error). */
 export class UnknownSchedulerError extends Error {}
 
+/**
+ * The run's scheduler: a loaded scheduler module, a strategy (scheduler/strategies/registry.ts),
+ * or kube-scheduler from a preset name or a KubeSchedulerConfiguration.
+ */
 function makeScheduler(
-  source: string | Record<string, unknown>,
+  source: string | Record<string, unknown> | SchedulerModule,
   registry: ReadonlyMap<string, PluginFactory>,
   env: SchedulerEnv,
 ): Scheduler {
   try {
-    const { name, config } = resolveSchedulerConfig(source);
+    if (source instanceof SchedulerModule) return source.create(env, registry);
+    if (typeof source === 'string') {
+      const strategy = STRATEGIES.get(source);
+      if (strategy !== undefined) return strategy.create(env);
+      if (isSchedulerModulePath(source)) {
+        throw new UnknownSchedulerError(
+          `scheduler module ${source} is not loaded (the CLI loads it; from code, pass ` +
+            '`scheduler: await loadSchedulerModule(path)` in the simulate options)',
+        );
+      }
+    }
+    const { name, config } = resolveSchedulerConfig(source, [...STRATEGIES.keys()]);
     return new KubeScheduler(env, schedulerInput(name, config, registry));
   } catch (e) {
     if (e instanceof SchedulerConfigError) throw new UnknownSchedulerError(e.message);
+    if (e instanceof SchedulerModuleError) throw new UnknownSchedulerError(`${e.file}: ${e.message}`);
     throw e;
   }
 }

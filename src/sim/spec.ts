@@ -181,6 +181,8 @@ export interface SimulationSpec {
   outputs: OutputsConfig;
   /** Delay between an API change and every component's informer seeing it (0 = at once). */
   informerDelayMs: number;
+  /** Endpoints propagation delay (controllers/endpoints.ts); default 1 s. */
+  endpointsDelayMs?: number;
   /** Sorted by `at`; actions with equal `at` keep file order. */
   timeline: TimelineAction[];
   /** Request streams whose success is measured (see metrics/traffic.ts); none when absent. */

@@ -137,7 +137,7 @@ describe('bad input: exit code 2, file:line:col, no stack trace', () => {
     const s = await kubesim('run', ghost, '--scheduler', 'fastest', '--out', tmp());
     expect(s).toMatchObject({ code: 2 });
     expect(s.err).toMatch(
-      /^kubesim: unknown scheduler "fastest" \(available: default, binpack, spread, or a KubeSchedulerConfiguration file\)$/m,
+      /^kubesim: unknown scheduler "fastest" \(presets: default, binpack, spread; strategies: .*; or a KubeSchedulerConfiguration file, or a scheduler module \.ts\/\.js\)$/m,
     );
     const seed = await kubesim('run', ghost, '--seed', 'seven');
     expect(seed.code).toBe(2);

@@ -71,6 +71,15 @@ describe('include', () => {
     expect(spec.timeline.map((a) => a.at / 60_000)).toEqual([10, 20, 30]);
   });
 
+  it('a scheduler module path in an included file is relative to that file', () => {
+    const frag = `${HEAD}spec:\n  scheduler: ./my-scheduler.ts\n`;
+    const { spec } = load(`${HEAD}spec:\n  include: [lib/sched.yaml]\n  duration: 1h\n`, {
+      'mem/lib/sched.yaml': frag,
+      'mem/lib/my-scheduler.ts': 'export const plugins = {};',
+    });
+    expect(spec.scheduler).toBe('mem/lib/my-scheduler.ts');
+  });
+
   it('a problem in an included file points into that file', () => {
     const broken = { 'mem/lib/extra.yaml': files['mem/lib/extra.yaml'].replace('count: 1', 'count: -1') };
     expect(errors(main, broken)).toEqual([

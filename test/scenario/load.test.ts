@@ -145,6 +145,7 @@ describe('parseScenario with in-memory files', () => {
       metrics: DEFAULT_METRICS_CONFIG,
       outputs: DEFAULT_OUTPUTS,
       informerDelayMs: 0,
+      endpointsDelayMs: 1000,
       timeline: [],
     });
   });

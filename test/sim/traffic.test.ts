@@ -106,6 +106,16 @@ describe('traffic to a Service whose node crashes', () => {
     expect(ratio.every((p) => p.key === 'default/web')).toBe(true);
   });
 
+  test('spec.endpointsDelay sets the propagation delay: 11 s instead of 1 s fails 50 more requests', () => {
+    const text = scenario(`{at: ${CRASH_AT}, action: failNode, node: node-2}`).replace(
+      'spec:\n  duration: 10m',
+      'spec:\n  duration: 10m\n  endpointsDelay: 11s',
+    );
+    const slow = run(text).result.summary.metrics.traffic as Record<string, { failed: number }>;
+    // 10 s more at 10 req/s with half of them on the dead pod.
+    expect(slow['service/default/web']!.failed).toBe(280 + 50);
+  });
+
   test('the same run twice gives the same traffic figures', () => {
     const again = run(scenario(`{at: ${CRASH_AT}, action: failNode, node: node-2}`)).result;
     expect(again.summary.metrics.traffic).toEqual(result.summary.metrics.traffic);
