@@ -60,8 +60,6 @@ export interface TrafficOptions {
   targets: readonly TrafficTarget[];
   /** Sampling interval of requests_success_ratio, ms. */
   intervalMs: number;
-  /** Times at which nodes lose (true) or regain (false) contact with the cluster, sorted by time. */
-  partitions?: readonly { at: number; node: string; partitioned: boolean }[];
 }
 
 /** The part of an Endpoints object the model reads (controllers/endpoints.ts writes it). */
@@ -98,8 +96,6 @@ export class TrafficModel {
   /** "uid@node" of every pod whose containers run (ground truth). */
   private readonly running = new Set<string>();
   private readonly partitioned = new Set<string>();
-  private readonly partitions: readonly { at: number; node: string; partitioned: boolean }[];
-  private nextPartition = 0;
   /** Pod uids some target routes to: container changes of other pods cannot change a ratio. */
   private watchedUids = new Set<string>();
   private lastT: number;
@@ -115,7 +111,6 @@ export class TrafficModel {
     if (!(options.intervalMs > 0))
       throw new RangeError(`traffic interval must be > 0 ms, got ${options.intervalMs}`);
     this.intervalMs = options.intervalMs;
-    this.partitions = options.partitions ?? [];
     this.targets = options.targets.map((target) => ({
       target,
       label: `${target.kind.toLowerCase()}/${target.namespace}/${target.name}`,
@@ -230,25 +225,24 @@ export class TrafficModel {
 
   // ------------------------------------------------------------------ integration
 
-  /** Integrates up to t, taking the samples and partition changes on the way. */
+  /**
+   * A node loses (true) or regains (false) contact with the cluster now (the timeline's or a
+   * process's partitionNode / healNode): requests routed to its pods fail from this instant.
+   * Samples hold only what was integrated before, so one taken at this same time is unaffected.
+   */
+  setPartitioned(node: string, partitioned: boolean): void {
+    this.advance(this.engine.now);
+    if (partitioned) this.partitioned.add(node);
+    else this.partitioned.delete(node);
+    this.recompute();
+  }
+
+  /** Integrates up to t, taking the samples on the way. */
   private advance(t: number): void {
-    for (;;) {
-      const p = this.partitions[this.nextPartition];
-      const nextP = p === undefined ? Number.POSITIVE_INFINITY : p.at;
-      const next = Math.min(nextP, this.nextSampleT);
-      if (next > t) break;
-      this.integrate(next);
-      if (next === nextP) {
-        // Partition changes take effect at their time, before any sample at the same time.
-        const change = p!;
-        this.nextPartition++;
-        if (change.partitioned) this.partitioned.add(change.node);
-        else this.partitioned.delete(change.node);
-        this.recompute();
-      } else {
-        this.sample(this.nextSampleT);
-        this.nextSampleT += this.intervalMs;
-      }
+    while (this.nextSampleT <= t) {
+      this.integrate(this.nextSampleT);
+      this.sample(this.nextSampleT);
+      this.nextSampleT += this.intervalMs;
     }
     this.integrate(t);
   }

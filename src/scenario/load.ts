@@ -845,9 +845,11 @@ class Loader {
           break;
         }
         case 'partitionNode':
-        case 'healNode':
-          push({ ...base, action: item.action, node: item.node });
+        case 'healNode': {
+          const ref = this.nodeRef(item, itemPlace, i);
+          if (ref !== undefined) push({ ...base, action: item.action, ...ref });
           break;
+        }
         case 'failZone':
         case 'recoverZone':
           push({ ...base, action: item.action, zone: item.zone });

@@ -346,8 +346,8 @@ export const TimelineItemSchema = z.discriminatedUnion('action', [
   z.strictObject({ ...common, action: z.literal('failNode'), ...nodeFields }),
   z.strictObject({ ...common, action: z.literal('recoverNode'), ...nodeFields }),
   z.strictObject({ ...common, action: z.literal('rebootNode'), ...nodeFields, downtime: Downtime }),
-  z.strictObject({ ...common, action: z.literal('partitionNode'), node: Name }),
-  z.strictObject({ ...common, action: z.literal('healNode'), node: Name }),
+  z.strictObject({ ...common, action: z.literal('partitionNode'), ...nodeFields }),
+  z.strictObject({ ...common, action: z.literal('healNode'), ...nodeFields }),
   z.strictObject({
     ...common,
     action: z.literal('failZone'),

@@ -121,11 +121,6 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
   const traffic = new TrafficModel(engine, store, {
     targets: spec.traffic ?? [],
     intervalMs: spec.metrics.intervalMs,
-    partitions: spec.timeline.flatMap((a) =>
-      a.action === 'partitionNode' || a.action === 'healNode'
-        ? [{ at: a.at, node: a.node, partitioned: a.action === 'partitionNode' }]
-        : [],
-    ),
   });
   const leases = new NodeLeases();
   const informers = new InformerFactory(store, engine);
@@ -299,11 +294,13 @@ export function simulate(spec: SimulationSpec, options: SimulateOptions = {}): S
       if (!nodeAgents.has(name)) return false;
       metrics.recordFault('partitionNode', name);
       nodeAgents.partition(name);
+      traffic.setPartitioned(name, true);
       return true;
     },
     healNode: (name) => {
       if (!nodeAgents.has(name)) return false;
       nodeAgents.heal(name);
+      traffic.setPartitioned(name, false);
       return true;
     },
     drainNode,

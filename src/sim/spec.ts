@@ -133,9 +133,9 @@ export type TimelineAction =
   /** Down as failNode, back as recoverNode after downtimeMs. */
   | (ActionBase & NodeRef & { action: 'rebootNode'; downtimeMs: number })
   /** The node loses contact with the control plane but keeps running its containers. */
-  | (ActionBase & { action: 'partitionNode'; node: string })
+  | (ActionBase & NodeRef & { action: 'partitionNode' })
   /** A partitioned node regains contact: its kubelet resyncs with the API. */
-  | (ActionBase & { action: 'healNode'; node: string })
+  | (ActionBase & NodeRef & { action: 'healNode' })
   /** Every node labelled topology.kubernetes.io/zone=zone fails; recoverZone recovers those same nodes. */
   | (ActionBase & { action: 'failZone' | 'recoverZone'; zone: string })
   | (ActionBase & { action: 'addNodes'; pool: string; count: number })

@@ -298,10 +298,14 @@ export class TimelineRunner {
         });
         return;
       case 'partitionNode':
-        if (!env.partitionNode(action.node)) missing(`node/${action.node}`);
+        this.eachNode(action, index, (name) => {
+          if (!env.partitionNode(name)) missing(`node/${name}`);
+        });
         return;
       case 'healNode':
-        if (!env.healNode(action.node)) missing(`node/${action.node}`);
+        this.eachNode(action, index, (name) => {
+          if (!env.healNode(name)) missing(`node/${name}`);
+        });
         return;
       case 'failZone': {
         const names = client

@@ -142,6 +142,23 @@ describe('traffic to a partitioned node, and through an Ingress', () => {
     });
   });
 
+  test('partitionNode and healNode take node selections: all nodes cut off for 30 s fail every request', () => {
+    const { result } = run(
+      scenario(
+        `{at: ${CRASH_AT}, action: partitionNode, nodes: {all: true}}\n    - {at: ${CRASH_AT + 30_000}, action: healNode, nodes: {all: true}}`,
+        '- {target: service/web, requestsPerSecond: 10, from: 1m, to: 5m}',
+      ),
+    );
+    // 10 req/s for 240 s; all 300 sent during the 30 s partition of both nodes fail.
+    expect(result.summary.metrics.traffic).toMatchObject({
+      'service/default/web': { requests: 2400, failed: 300, worst10sSuccessRatio: 0 },
+    });
+    expect((result.summary.metrics.failures as { node: string }[]).map((f) => f.node)).toEqual([
+      'node-1',
+      'node-2',
+    ]);
+  });
+
   test('with no ready endpoint every request fails', () => {
     const { result } = run(
       scenario(
