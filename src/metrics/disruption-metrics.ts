@@ -46,14 +46,6 @@ export class DisruptionMetrics {
     const status = pod.status;
     if (status === undefined) return;
     const uid = pod.metadata.uid ?? '';
-    const forWorkload = () => {
-      let w = this.byWorkload.get(workload);
-      if (w === undefined) {
-        w = emptyWorkload();
-        this.byWorkload.set(workload, w);
-      }
-      return w;
-    };
     for (const c of status.conditions ?? []) {
       if (c.type !== 'DisruptionTarget' || c.status !== 'True') continue;
       const key = DISRUPTION_REASONS[c.reason ?? ''] as keyof DisruptionSummary | undefined;
@@ -66,7 +58,7 @@ export class DisruptionMetrics {
       if (reasons.has(key)) continue;
       reasons.add(key);
       this.counts[key]++;
-      if (workload !== '') forWorkload()[key]++;
+      if (workload !== '') this.forWorkload(workload)[key]++;
     }
     let max = 0;
     for (const cs of status.containerStatuses ?? []) if (cs.restartCount > max) max = cs.restartCount;
@@ -74,8 +66,17 @@ export class DisruptionMetrics {
     if (max > before) {
       this.restarts.set(uid, max);
       this.restartSum += max - before;
-      if (workload !== '') forWorkload().containerRestarts += max - before;
+      if (workload !== '') this.forWorkload(workload).containerRestarts += max - before;
     }
+  }
+
+  private forWorkload(workload: string): WorkloadDisruptions {
+    let w = this.byWorkload.get(workload);
+    if (w === undefined) {
+      w = emptyWorkload();
+      this.byWorkload.set(workload, w);
+    }
+    return w;
   }
 
   summary(): {

@@ -86,6 +86,18 @@ describe('kubelet', () => {
   });
 });
 
+/** The times at which the pod's containers were reported running (each start or restart). */
+function runningSince(lines: { t: number; object: Pod }[], name: string): number[] {
+  return lines
+    .filter(
+      (l) =>
+        l.object.kind === 'Pod' &&
+        l.object.metadata.name === name &&
+        l.object.status?.containerStatuses?.[0]?.state?.running !== undefined,
+    )
+    .map((l) => l.t);
+}
+
 describe('crash-loop back-off', () => {
   // A container that exits 5 s after every start, under restartPolicy Always (containers start 2 s
   // after a restart): the kubelet restarts it at once the first time, then waits 10, 20, 40, …
@@ -111,14 +123,7 @@ describe('crash-loop back-off', () => {
       '',
       '40m',
     );
-    const starts = lines
-      .filter(
-        (l) =>
-          l.object.kind === 'Pod' &&
-          l.object.metadata.name === 'loop' &&
-          l.object.status?.containerStatuses?.[0]?.state?.running !== undefined,
-      )
-      .map((l) => l.t);
+    const starts = runningSince(lines, 'loop');
     const gaps = starts.slice(1).map((t, i) => t - starts[i]! - 3_000); // minus 1 s run and 2 s start
     expect(gaps.slice(0, 8)).toEqual([0, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
     expect(gaps.every((g) => g <= 300_000)).toBe(true);
@@ -131,14 +136,7 @@ describe('crash-loop back-off', () => {
       '',
       '40m',
     );
-    const starts = lines
-      .filter(
-        (l) =>
-          l.object.kind === 'Pod' &&
-          l.object.metadata.name === 'long' &&
-          l.object.status?.containerStatuses?.[0]?.state?.running !== undefined,
-      )
-      .map((l) => l.t);
+    const starts = runningSince(lines, 'long');
     expect(starts).toEqual([2_000, 2_000 + 662_000, 2_000 + 2 * 662_000, 2_000 + 3 * 662_000]);
   });
 });

@@ -4,16 +4,11 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import type { Node, Pod } from '../../../src/api/types.js';
-import { InformerFactory } from '../../../src/controllers/context.js';
-import { Engine } from '../../../src/engine/engine.js';
 import { parseScenario } from '../../../src/scenario/load.js';
-import type { DecisionRecord } from '../../../src/scheduler/decision.js';
-import type { SchedulerEnv } from '../../../src/scheduler/scheduler.js';
 import { MesosDrfScheduler, type MesosOptions } from '../../../src/scheduler/strategies/mesos/scheduler.js';
 import { simulate } from '../../../src/sim/simulation.js';
-import { Client } from '../../../src/store/client.js';
-import { Store } from '../../../src/store/store.js';
 import { makeNode, makePod } from '../harness.js';
+import { strategyWorld } from './world.js';
 
 interface NodeOptions {
   cpu?: string;
@@ -33,21 +28,8 @@ interface PodOptions {
 }
 
 function harness(options: Partial<MesosOptions> = {}, recordDetails = false) {
-  const engine = new Engine(1);
-  const store = new Store(engine, engine.random.stream('apiserver/generate-name'));
-  const informers = new InformerFactory(store, engine);
-  const decisions: DecisionRecord[] = [];
-  const env: SchedulerEnv = {
-    engine,
-    client: new Client(store, 'default-scheduler'),
-    pods: informers.get<Pod>('Pod'),
-    nodes: informers.get<Node>('Node'),
-    informer: (kind) => informers.get(kind),
-    onDecision: (r) => decisions.push(r),
-    recordDetails,
-  };
+  const { engine, store, env, decisions, admin } = strategyWorld(recordDetails);
   new MesosDrfScheduler(env, options).start();
-  const admin = new Client(store, 'test');
   const nodeObject = (name: string, o: NodeOptions): Node => {
     const node = makeNode(name, {
       alloc: { cpu: o.cpu ?? '4', memory: o.memory ?? '8Gi', pods: '110' },

@@ -2,10 +2,7 @@
 // check on a cell state built by hand.
 
 import { describe, expect, test } from 'vitest';
-import type { Node, Pod } from '../../../src/api/types.js';
-import { InformerFactory } from '../../../src/controllers/context.js';
-import { Engine } from '../../../src/engine/engine.js';
-import type { SchedulerEnv } from '../../../src/scheduler/scheduler.js';
+import type { Pod } from '../../../src/api/types.js';
 import { CellState } from '../../../src/scheduler/strategies/omega/cell-state.js';
 import { checkCommit } from '../../../src/scheduler/strategies/omega/commit.js';
 import { HardConstraints } from '../../../src/scheduler/strategies/omega/constraints.js';
@@ -16,9 +13,8 @@ import {
   resolveOmegaOptions,
 } from '../../../src/scheduler/strategies/omega/options.js';
 import type { Claim } from '../../../src/scheduler/strategies/omega/placement.js';
-import { Client } from '../../../src/store/client.js';
-import { Store } from '../../../src/store/store.js';
 import { makeNode, makePod } from '../harness.js';
+import { strategyWorld } from './world.js';
 
 function owned(name: string, kind: string | undefined, annotation?: string): Pod {
   const pod = makePod(name, {
@@ -74,17 +70,7 @@ describe('options', () => {
 
 describe('commit check', () => {
   function cell() {
-    const engine = new Engine(1);
-    const store = new Store(engine, engine.random.stream('apiserver/generate-name'));
-    const informers = new InformerFactory(store, engine);
-    const env: SchedulerEnv = {
-      engine,
-      client: new Client(store, 'test'),
-      pods: informers.get<Pod>('Pod'),
-      nodes: informers.get<Node>('Node'),
-      informer: (kind) => informers.get(kind),
-      recordDetails: false,
-    };
+    const { env } = strategyWorld();
     const state = new CellState();
     state.setNode(makeNode('n1', { alloc: { cpu: '2', memory: '8Gi' } }));
     return { state, constraints: new HardConstraints(env, state) };

@@ -4,20 +4,16 @@
 
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import type { Node, Pod } from '../../../src/api/types.js';
-import { InformerFactory } from '../../../src/controllers/context.js';
-import { Engine } from '../../../src/engine/engine.js';
+import type { Pod } from '../../../src/api/types.js';
 import { parseScenario } from '../../../src/scenario/load.js';
 import type { DecisionRecord } from '../../../src/scheduler/decision.js';
-import type { SchedulerEnv } from '../../../src/scheduler/scheduler.js';
 import type { SchedulerSummary } from '../../../src/scheduler/strategies/omega/metrics.js';
 import type { OmegaOptions } from '../../../src/scheduler/strategies/omega/options.js';
 import { OmegaScheduler } from '../../../src/scheduler/strategies/omega/scheduler.js';
 import { STRATEGIES } from '../../../src/scheduler/strategies/registry.js';
 import { simulate } from '../../../src/sim/simulation.js';
-import { Client } from '../../../src/store/client.js';
-import { Store } from '../../../src/store/store.js';
 import { makeNode, makePod } from '../harness.js';
+import { strategyWorld } from './world.js';
 
 interface PodOptions {
   cpu: string;
@@ -32,22 +28,9 @@ interface OmegaSummary {
 }
 
 function harness(options: Partial<OmegaOptions> = {}, recordDetails = false) {
-  const engine = new Engine(1);
-  const store = new Store(engine, engine.random.stream('apiserver/generate-name'));
-  const informers = new InformerFactory(store, engine);
-  const decisions: DecisionRecord[] = [];
-  const env: SchedulerEnv = {
-    engine,
-    client: new Client(store, 'default-scheduler'),
-    pods: informers.get<Pod>('Pod'),
-    nodes: informers.get<Node>('Node'),
-    informer: (kind) => informers.get(kind),
-    onDecision: (r) => decisions.push(r),
-    recordDetails,
-  };
+  const { engine, store, env, decisions, admin } = strategyWorld(recordDetails);
   const scheduler = new OmegaScheduler('omega-test', env, options);
   scheduler.start();
-  const admin = new Client(store, 'test');
   return {
     engine,
     decisions,
