@@ -288,9 +288,7 @@ export class DefaultPreemption implements PostFilterPlugin, EnqueueExtensions {
 
     const now = h.now();
     sortByImportance(lower, now);
-    const potential: Pod[] = new Array(lower.length);
-    for (let i = 0; i < lower.length; i++) potential[i] = lower[i]!.pod;
-    const { violating, nonViolating } = filterPodsWithPDBViolation(potential, pdbs);
+    const { violating, nonViolating } = filterPodsWithPDBViolation(lower, pdbs);
     const victims: Pod[] = [];
     let numPDBViolations = 0;
     for (let i = 0; i < violating.length; i++) {
@@ -308,9 +306,19 @@ export class DefaultPreemption implements PostFilterPlugin, EnqueueExtensions {
     return { victims, numPDBViolations, status: Status.SUCCESS };
   }
 
-  /** Re-adds p; keeps it if the pod still fits (true), else takes it out again as a victim. */
-  private reprieve(state: CycleState, pod: Pod, p: Pod, ni: NodeInfo, victims: Pod[]): boolean | Status {
-    ni.addPod(p);
+  /**
+   * Re-adds p; keeps it if the pod still fits (true), else takes it out again as a victim. The
+   * PodInfo is the one the node held, so re-adding derives nothing.
+   */
+  private reprieve(
+    state: CycleState,
+    pod: Pod,
+    info: PodInfo,
+    ni: NodeInfo,
+    victims: Pod[],
+  ): boolean | Status {
+    const p = info.pod;
+    ni.addPod(p, info);
     const a = this.handle.runPreFilterExtensionAddPod(state, pod, p, ni);
     if (!a.isSuccess()) return a;
     if (this.handle.runFilterPluginsWithNominatedPods(state, pod, ni).isSuccess()) return true;
@@ -464,13 +472,14 @@ function computeDisruptionsAllowed(
  * pod already in a PDB's disruptedPods does not consume it; a pod without labels matches none.
  */
 function filterPodsWithPDBViolation(
-  pods: readonly Pod[],
+  infos: readonly PodInfo[],
   pdbs: readonly PDBInfo[],
-): { violating: Pod[]; nonViolating: Pod[] } {
+): { violating: PodInfo[]; nonViolating: PodInfo[] } {
   const allowed = pdbs.map((p) => p.allowed);
-  const violating: Pod[] = [];
-  const nonViolating: Pod[] = [];
-  for (const pod of pods) {
+  const violating: PodInfo[] = [];
+  const nonViolating: PodInfo[] = [];
+  for (const info of infos) {
+    const pod = info.pod;
     let violated = false;
     const labels = pod.metadata.labels;
     if (labels !== undefined && Object.keys(labels).length > 0) {
@@ -484,7 +493,7 @@ function filterPodsWithPDBViolation(
         if (allowed[i]! < 0) violated = true;
       }
     }
-    (violated ? violating : nonViolating).push(pod);
+    (violated ? violating : nonViolating).push(info);
   }
   return { violating, nonViolating };
 }

@@ -8,7 +8,7 @@
 // ("nginx" ≡ "nginx:latest"). Upstream does not reconcile registry prefixes ("nginx" vs
 // "docker.io/library/nginx" is a known gap, a TODO there), so neither does kubesim.
 
-import type { Pod, PodSpec } from '../../api/types.js';
+import type { Pod } from '../../api/types.js';
 import { ArgsError } from '../framework/args.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import type { Handle, NodeScore, Plugin, ScorePlugin } from '../framework/interfaces.js';
@@ -26,17 +26,15 @@ export function normalizedImageName(name: string): string {
   return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
 }
 
-const imagesCache = new WeakMap<PodSpec, string[]>();
-
-/** Normalized image names of init containers then containers, one per container. */
+/**
+ * Normalized image names of init containers then containers, one per container. Computed once
+ * per cycle (see imagesOf), not cached per pod: most pods are scored once.
+ */
 function podImages(pod: Pod): string[] {
-  let images = imagesCache.get(pod.spec);
-  if (images === undefined) {
-    images = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) =>
-      normalizedImageName(c.image),
-    );
-    imagesCache.set(pod.spec, images);
-  }
+  const images: string[] = [];
+  const init = pod.spec.initContainers;
+  if (init !== undefined) for (const c of init) images.push(normalizedImageName(c.image));
+  for (const c of pod.spec.containers) images.push(normalizedImageName(c.image));
   return images;
 }
 

@@ -133,7 +133,15 @@ interface PodTerms {
 
 const podTermsCache = new WeakMap<PodSpec, PodTerms>();
 
+/** Most pods have no node affinity: one shared value, no weak-map entry per pod. */
+const NO_NODE_AFFINITY: PodTerms = Object.freeze({
+  required: compileNodeSelector(undefined),
+  preferred: undefined,
+});
+
 function podTerms(pod: Pod): PodTerms {
+  const affinity = pod.spec.affinity;
+  if (affinity === undefined || affinity.nodeAffinity === undefined) return NO_NODE_AFFINITY;
   let t = podTermsCache.get(pod.spec);
   if (t === undefined) {
     const na = pod.spec.affinity?.nodeAffinity;

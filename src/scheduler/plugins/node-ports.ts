@@ -3,7 +3,7 @@
 // there with the same protocol on an overlapping host IP (0.0.0.0 overlaps every IP). PreFilter
 // collects the host ports once and skips the plugin for pods without any.
 
-import type { ContainerPort, Pod, PodSpec } from '../../api/types.js';
+import type { ContainerPort, Pod } from '../../api/types.js';
 import { ArgsError } from '../framework/args.js';
 import type { CycleState, StateData } from '../framework/cycle-state.js';
 import type {
@@ -31,23 +31,35 @@ class PreFilterState implements StateData {
   }
 }
 
-const cache = new WeakMap<PodSpec, ContainerPort[]>();
+const NO_PORTS: readonly ContainerPort[] = Object.freeze([]);
 
-/** Upstream util.GetHostPorts: ports with hostPort > 0 of sidecar init containers and containers. */
+/**
+ * Upstream util.GetHostPorts: ports with hostPort > 0 of sidecar init containers and containers.
+ * Computed afresh each cycle, as upstream's PreFilter does: a weak-map cache per pod spec cost
+ * more than the loop (most pods are scheduled once, so every entry was written and read once).
+ */
 export function hostPorts(pod: Pod): readonly ContainerPort[] {
-  let ports = cache.get(pod.spec);
-  if (ports === undefined) {
-    ports = [];
-    for (const c of pod.spec.initContainers ?? []) {
-      if (c.restartPolicy !== 'Always') continue;
-      for (const p of c.ports ?? []) if (p.hostPort && p.hostPort > 0) ports.push(p);
-    }
-    for (const c of pod.spec.containers) {
-      for (const p of c.ports ?? []) if (p.hostPort && p.hostPort > 0) ports.push(p);
-    }
-    cache.set(pod.spec, ports);
+  let ports: ContainerPort[] | undefined;
+  const init = pod.spec.initContainers;
+  if (init !== undefined) {
+    for (const c of init) if (c.restartPolicy === 'Always') ports = withHostPorts(c.ports, ports);
   }
-  return ports;
+  for (const c of pod.spec.containers) ports = withHostPorts(c.ports, ports);
+  return ports ?? NO_PORTS;
+}
+
+/** Appends the ports with hostPort > 0 to `out`, creating it on the first one. */
+function withHostPorts(
+  ports: readonly ContainerPort[] | undefined,
+  out: ContainerPort[] | undefined,
+): ContainerPort[] | undefined {
+  if (ports === undefined) return out;
+  for (const p of ports) {
+    if (!p.hostPort || p.hostPort <= 0) continue;
+    if (out === undefined) out = [p];
+    else out.push(p);
+  }
+  return out;
 }
 
 const REJECT = new Status('Unschedulable', [ERR_REASON], NAME);

@@ -776,6 +776,13 @@ function termSignature(
 
 /** The pod's (anti-)affinity terms with their signatures (computed once per pod object). */
 export function signedTerms(pod: Pod): readonly SignedTerm[] {
+  // Most pods have no pod (anti-)affinity: no PodInfo, no cache entry.
+  const affinity = pod.spec.affinity;
+  if (
+    affinity === undefined ||
+    (affinity.podAffinity === undefined && affinity.podAntiAffinity === undefined)
+  )
+    return NO_TERMS;
   let out = signedCache.get(pod);
   if (out !== undefined) return out;
   const info = PodInfo.of(pod);

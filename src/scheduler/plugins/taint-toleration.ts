@@ -5,7 +5,7 @@
 // with none gets 100 and the one with most gets 0.
 
 import { findUntoleratedTaint, formatTaint, tolerationsTolerateTaint } from '../../api/taints.js';
-import type { Pod, PodSpec, Taint, Toleration } from '../../api/types.js';
+import type { Pod, Taint, Toleration } from '../../api/types.js';
 import { ArgsError } from '../framework/args.js';
 import type { CycleState, StateData } from '../framework/cycle-state.js';
 import type {
@@ -42,16 +42,22 @@ class PreScoreState implements StateData {
   }
 }
 
-const preferCache = new WeakMap<PodSpec, Toleration[]>();
+const NO_TOLERATIONS: readonly Toleration[] = Object.freeze([]);
 
-/** The pod's tolerations with effect PreferNoSchedule or empty (= every effect). */
-function tolerationsPreferNoSchedule(pod: Pod): Toleration[] {
-  let t = preferCache.get(pod.spec);
-  if (t === undefined) {
-    t = (pod.spec.tolerations ?? []).filter((x) => !x.effect || x.effect === 'PreferNoSchedule');
-    preferCache.set(pod.spec, t);
+/**
+ * The pod's tolerations with effect PreferNoSchedule or empty (= every effect). Computed once per
+ * cycle in PreScore, like upstream; not cached per pod (most pods are scored once).
+ */
+function tolerationsPreferNoSchedule(pod: Pod): readonly Toleration[] {
+  const all = pod.spec.tolerations;
+  if (all === undefined) return NO_TOLERATIONS;
+  let out: Toleration[] | undefined;
+  for (const x of all) {
+    if (x.effect && x.effect !== 'PreferNoSchedule') continue;
+    if (out === undefined) out = [x];
+    else out.push(x);
   }
-  return t;
+  return out ?? NO_TOLERATIONS;
 }
 
 // With queueing hints (on by default since 1.32) upstream registers node adds / taint updates,
