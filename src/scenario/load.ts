@@ -26,6 +26,7 @@ import { checkSchedulerConfiguration } from '../scheduler/check-config.js';
 import { isPresetName, PRESET_NAMES } from '../scheduler/config/presets.js';
 import type { PluginFactory } from '../scheduler/framework/interfaces.js';
 import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
+import { StrategyOptionError } from '../scheduler/strategies/options.js';
 import { isStrategyName, STRATEGIES } from '../scheduler/strategies/registry.js';
 import { isSchedulerModulePath } from '../scheduler/strategies/user-module.js';
 import type { DrainOptions } from '../sim/drain.js';
@@ -67,6 +68,7 @@ import {
   SCENARIO_KIND,
   ScenarioSchema,
   type SelectionSchema,
+  StrategyWithOptionsSchema,
   TimelineItemSchema,
   TRAFFIC_TARGET_KINDS,
   TrafficItemSchema,
@@ -596,6 +598,7 @@ class Loader {
       return raw;
     }
     if (!isRecord(raw)) return 'default';
+    if ('strategy' in raw && !('kind' in raw)) return this.strategyWithOptions(raw, place);
     if ('file' in raw && !('kind' in raw)) {
       const ref = this.parsed(FileRefSchema, raw);
       if (ref === undefined) return 'default';
@@ -615,6 +618,50 @@ class Loader {
       return this.checkSchedulerConfig(js.value, { source: loaded.source, doc, path: [] });
     }
     return this.checkSchedulerConfig(raw, place);
+  }
+
+  /**
+   * {strategy, options}: a registered strategy and its options, checked by the strategy's own
+   * parser with problems reported at the offending key or value. Kept as written; the strategy
+   * reads the options again when the run builds it.
+   */
+  private strategyWithOptions(raw: Record<string, unknown>, place: Place): string | Record<string, unknown> {
+    const parsed = this.parsed(StrategyWithOptionsSchema, raw);
+    if (parsed === undefined) return 'default';
+    const definition = STRATEGIES.get(parsed.strategy);
+    if (definition === undefined) {
+      const preset = isPresetName(parsed.strategy)
+        ? `"${parsed.strategy}" is a kube-scheduler preset: write scheduler: ${parsed.strategy}, or configure kube-scheduler with a KubeSchedulerConfiguration; `
+        : '';
+      this.error(
+        this.at(place, 'strategy'),
+        `unknown strategy "${parsed.strategy}"`,
+        `${preset}strategies: ${[...STRATEGIES.keys()].join(', ')}`,
+      );
+      return 'default';
+    }
+    if (parsed.options !== undefined) {
+      if (definition.parseOptions === undefined) {
+        const takers = [...STRATEGIES].filter(([, d]) => d.parseOptions !== undefined).map(([n]) => n);
+        this.error(
+          this.at(place, 'options'),
+          `strategy "${parsed.strategy}" takes no options`,
+          `strategies with options: ${takers.join(', ')}`,
+        );
+        return 'default';
+      }
+      try {
+        definition.parseOptions(parsed.options);
+      } catch (e) {
+        if (!(e instanceof StrategyOptionError)) throw e;
+        const unknownKey = e.message.startsWith('unknown option');
+        this.report(this.at(place, 'options', ...e.path), 'error', e.message, e.hint, unknownKey);
+        return 'default';
+      }
+    }
+    return parsed.options === undefined
+      ? parsed.strategy
+      : { strategy: parsed.strategy, options: parsed.options };
   }
 
   /** A scheduler module path, resolved against the scenario's directory; it must exist. */

@@ -144,15 +144,27 @@ export const SchedulerConfigSchema = z
   })
   .meta({ description: 'Inline KubeSchedulerConfiguration' });
 
+export const StrategyWithOptionsSchema = z
+  .strictObject({
+    strategy: Name.meta({ description: 'Strategy name (docs/strategies.md)' }),
+    options: z.record(z.string(), z.unknown()).optional().meta({
+      description: "The strategy's options (docs/strategies/<design>.md); omitted ones keep their defaults",
+    }),
+  })
+  .meta({
+    description: 'A strategy with options, e.g. {strategy: mesos-drf, options: {offerLatency: 200ms}}',
+  });
+
 export const SchedulerSchema = z
   .union([
     Name.meta({ description: 'Preset or strategy name, or a scheduler module path (.ts/.js)' }),
     FileRefSchema,
+    StrategyWithOptionsSchema,
     SchedulerConfigSchema,
   ])
   .meta({
     description:
-      'Preset or strategy name (docs/strategies.md), a scheduler module path (.ts/.js), inline KubeSchedulerConfiguration, or {file: path}; default: "default"',
+      'Preset or strategy name (docs/strategies.md), {strategy, options}, a scheduler module path (.ts/.js), inline KubeSchedulerConfiguration, or {file: path}; default: "default"',
   });
 
 export const ImageSchema = z.strictObject({

@@ -97,13 +97,22 @@ function pickOption(u: z.ZodUnion, data: unknown): Schema | undefined {
       return lit instanceof z.ZodLiteral && lit.values.has(data[disc] as never);
     });
   }
-  return (
-    options.find((o) => z.safeParse(o, data).success) ??
-    options.find((o) => {
-      const inner = unwrap(o, data);
-      return isRecord(data) ? inner instanceof z.ZodObject : !(inner instanceof z.ZodObject);
-    })
-  );
+  const accepted = options.find((o) => z.safeParse(o, data).success);
+  if (accepted !== undefined) return accepted;
+  if (!isRecord(data)) return options.find((o) => !(unwrap(o, data) instanceof z.ZodObject));
+  // The object shape the mapping was meant to be: the one that knows most of its keys.
+  let best: Schema | undefined;
+  let bestKnown = -1;
+  for (const o of options) {
+    const inner = unwrap(o, data);
+    if (!(inner instanceof z.ZodObject)) continue;
+    const known = Object.keys(data).filter((k) => k in inner.shape).length;
+    if (known > bestKnown) {
+      best = o;
+      bestKnown = known;
+    }
+  }
+  return best;
 }
 
 function schemaAt(root: Schema, data: unknown, path: YamlPath): Schema | undefined {

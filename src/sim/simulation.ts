@@ -33,6 +33,7 @@ import { KubeScheduler } from '../scheduler/kube-scheduler.js';
 import { versionAtLeast } from '../scheduler/plugins/node-resources-fit.js';
 import { IN_TREE_PLUGINS } from '../scheduler/plugins/registry.js';
 import type { Scheduler, SchedulerEnv } from '../scheduler/scheduler.js';
+import { StrategyOptionError } from '../scheduler/strategies/options.js';
 import { STRATEGIES } from '../scheduler/strategies/registry.js';
 import {
   isSchedulerModulePath,
@@ -400,7 +401,9 @@ function nodeLifecycleConfig(
   try {
     // Strategies and module paths model the default version; a plugin module's config may set one.
     if (source instanceof SchedulerModule) version = source.kubernetesVersion;
-    else if (typeof source !== 'string' || !(STRATEGIES.has(source) || isSchedulerModulePath(source)))
+    else if (typeof source !== 'string' && typeof source.strategy === 'string') {
+      // {strategy, options}: the default version, as for a strategy by name.
+    } else if (typeof source !== 'string' || !(STRATEGIES.has(source) || isSchedulerModulePath(source)))
       version = resolveSchedulerConfig(source).config.kubesim.kubernetesVersion;
   } catch (e) {
     if (!(e instanceof SchedulerConfigError)) throw e;
@@ -425,6 +428,14 @@ function makeScheduler(
 ): Scheduler {
   try {
     if (source instanceof SchedulerModule) return source.create(env, registry);
+    if (typeof source !== 'string' && typeof source.strategy === 'string' && source.kind === undefined) {
+      // {strategy, options} (the scenario loader checked both; from code, check them here).
+      const strategy = STRATEGIES.get(source.strategy);
+      if (strategy === undefined) throw new UnknownSchedulerError(`unknown strategy "${source.strategy}"`);
+      if (source.options !== undefined && strategy.parseOptions === undefined)
+        throw new UnknownSchedulerError(`strategy "${source.strategy}" takes no options`);
+      return strategy.create(env, source.options);
+    }
     if (typeof source === 'string') {
       const strategy = STRATEGIES.get(source);
       if (strategy !== undefined) return strategy.create(env);
@@ -440,6 +451,10 @@ function makeScheduler(
   } catch (e) {
     if (e instanceof SchedulerConfigError) throw new UnknownSchedulerError(e.message);
     if (e instanceof SchedulerModuleError) throw new UnknownSchedulerError(`${e.file}: ${e.message}`);
+    if (e instanceof StrategyOptionError)
+      throw new UnknownSchedulerError(
+        `scheduler options${e.path.length > 0 ? ` (${e.path.join('.')})` : ''}: ${e.message}`,
+      );
     throw e;
   }
 }

@@ -13,7 +13,13 @@ import { SWARM_BINPACK, SWARM_RANDOM, SWARM_SPREAD } from './swarm/definitions.j
 export interface StrategyDefinition {
   /** One line for --help and error messages. */
   readonly description: string;
-  create(env: SchedulerEnv): Scheduler;
+  /**
+   * Checks the options of `scheduler: {strategy, options}` as the scenario wrote them, throwing
+   * StrategyOptionError (./options.ts) at the offending key. Absent: the strategy takes none.
+   */
+  parseOptions?(raw: unknown): unknown;
+  /** `options`: the scenario's raw options (undefined: the defaults), already checked by parseOptions. */
+  create(env: SchedulerEnv, options?: unknown): Scheduler;
 }
 
 /** Strategy name → definition. Names never collide with the kube-scheduler presets. */

@@ -19,6 +19,7 @@ import type { NodeInfo } from '../../framework/node-info.js';
 import { PodInfo } from '../../framework/pod-info.js';
 import { DEFAULT_SCHEDULER_NAME } from '../../kube-scheduler.js';
 import type { Scheduler, SchedulerEnv } from '../../scheduler.js';
+import { OptionReader } from '../options.js';
 import { markUnschedulable } from '../pod-status.js';
 import type { StrategyDefinition } from '../registry.js';
 import { type AgentState, allocate, type FrameworkState } from './allocator.js';
@@ -50,6 +51,46 @@ export const DEFAULT_MESOS_OPTIONS: Readonly<MesosOptions> = Object.freeze({
   maxTasksPerOffer: 5,
   frameworks: 'workload',
 });
+
+/** Defaults overridden by `partial`; throws a RangeError naming the bad option. */
+export function resolveMesosOptions(partial: Partial<MesosOptions>): MesosOptions {
+  const o: MesosOptions = { ...DEFAULT_MESOS_OPTIONS, ...partial };
+  if (!(o.allocationIntervalMs > 0) || !Number.isInteger(o.allocationIntervalMs))
+    throw new RangeError(
+      `mesos-drf: allocationIntervalMs must be a positive integer, got ${o.allocationIntervalMs}`,
+    );
+  if (!(o.refuseSeconds >= 0))
+    throw new RangeError(`mesos-drf: refuseSeconds must be >= 0, got ${o.refuseSeconds}`);
+  if (!(o.offerLatencyMs >= 0) || !Number.isInteger(o.offerLatencyMs))
+    throw new RangeError(`mesos-drf: offerLatencyMs must be an integer >= 0, got ${o.offerLatencyMs}`);
+  if (!(o.maxTasksPerOffer >= 1) || !Number.isInteger(o.maxTasksPerOffer))
+    throw new RangeError(`mesos-drf: maxTasksPerOffer must be an integer >= 1, got ${o.maxTasksPerOffer}`);
+  if (o.frameworks !== 'workload' && o.frameworks !== 'namespace')
+    throw new RangeError(`mesos-drf: frameworks must be workload or namespace, got ${o.frameworks}`);
+  return o;
+}
+
+/**
+ * Options as a scenario writes them (docs/strategies/mesos.md): allocationInterval and
+ * offerLatency as durations, refuseSeconds, maxTasksPerOffer, frameworks. Throws
+ * StrategyOptionError at the offending key.
+ */
+export function parseMesosOptions(raw: unknown): Partial<MesosOptions> {
+  const r = new OptionReader(raw);
+  const out: Partial<MesosOptions> = {};
+  const interval = r.duration('allocationInterval', 1);
+  if (interval !== undefined) out.allocationIntervalMs = interval;
+  const refuse = r.number('refuseSeconds', { min: 0 });
+  if (refuse !== undefined) out.refuseSeconds = refuse;
+  const latency = r.duration('offerLatency');
+  if (latency !== undefined) out.offerLatencyMs = latency;
+  const perOffer = r.number('maxTasksPerOffer', { min: 1, integer: true });
+  if (perOffer !== undefined) out.maxTasksPerOffer = perOffer;
+  const frameworks = r.oneOf('frameworks', ['workload', 'namespace'] as const);
+  if (frameworks !== undefined) out.frameworks = frameworks;
+  r.done();
+  return out;
+}
 
 /** A pending pod in its framework's launch queue. */
 interface QueuedTask extends Task {
@@ -98,19 +139,13 @@ export class MesosDrfScheduler implements Scheduler {
     private readonly env: SchedulerEnv,
     options: Partial<MesosOptions> = {},
   ) {
-    this.options = { ...DEFAULT_MESOS_OPTIONS, ...options };
-    const o = this.options;
-    if (!(o.allocationIntervalMs > 0) || !Number.isInteger(o.allocationIntervalMs))
-      throw new RangeError(
-        `mesos-drf: allocationIntervalMs must be a positive integer, got ${o.allocationIntervalMs}`,
-      );
-    if (!(o.refuseSeconds >= 0))
-      throw new RangeError(`mesos-drf: refuseSeconds must be >= 0, got ${o.refuseSeconds}`);
-    if (!(o.offerLatencyMs >= 0) || !Number.isInteger(o.offerLatencyMs))
-      throw new RangeError(`mesos-drf: offerLatencyMs must be an integer >= 0, got ${o.offerLatencyMs}`);
-    if (!(o.maxTasksPerOffer >= 1) || !Number.isInteger(o.maxTasksPerOffer))
-      throw new RangeError(`mesos-drf: maxTasksPerOffer must be an integer >= 1, got ${o.maxTasksPerOffer}`);
+    this.options = resolveMesosOptions(options);
     this.shuffle = env.engine.random.stream('mesos-drf/agents');
+  }
+
+  /** The options in effect (summary.json `metrics.scheduler`), so a run records its settings. */
+  summary(): Record<string, unknown> {
+    return { strategy: MESOS_DRF, options: { ...this.options } };
   }
 
   start(): void {
@@ -509,9 +544,10 @@ function nodeDecision(name: string, reason: string | undefined): NodeDecision {
   };
 }
 
-/** The registry entry: Mesos and Marathon defaults (programmatic options via MesosDrfScheduler). */
+/** The registry entry: Mesos and Marathon defaults, or the scenario's options. */
 export const MESOS_DRF_STRATEGY: StrategyDefinition = {
   description:
     'Apache Mesos two-level scheduling: DRF resource offers every 1 s to per-workload Marathon frameworks (constraints annotation)',
-  create: (env) => new MesosDrfScheduler(env),
+  parseOptions: parseMesosOptions,
+  create: (env, options) => new MesosDrfScheduler(env, parseMesosOptions(options)),
 };

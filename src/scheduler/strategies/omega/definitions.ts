@@ -1,13 +1,18 @@
 // The Omega strategies by name (docs/strategies/omega.md). Each is OmegaScheduler with the
-// paper's decision times and one combination of the options; other combinations are available
-// programmatically through `new OmegaScheduler(name, env, options)`.
+// paper's decision times and one combination of the options; a scenario's
+// `scheduler: {strategy, options}` changes any of them on top of that combination.
 
 import type { StrategyDefinition } from '../registry.js';
-import type { OmegaOptions } from './options.js';
+import { type OmegaOptions, parseOmegaOptions } from './options.js';
 import { OmegaScheduler } from './scheduler.js';
 
-function definition(name: string, description: string, options: Partial<OmegaOptions>): StrategyDefinition {
-  return { description, create: (env) => new OmegaScheduler(name, env, options) };
+/** A named variant: its combination, with a scenario's options on top. */
+function definition(name: string, description: string, base: Partial<OmegaOptions>): StrategyDefinition {
+  return {
+    description,
+    parseOptions: (raw) => parseOmegaOptions(raw, base),
+    create: (env, options) => new OmegaScheduler(name, env, parseOmegaOptions(options, base)),
+  };
 }
 
 export const OMEGA = definition(

@@ -2,6 +2,7 @@
 // how many schedulers share the cell, how long each takes to decide, and how a commit detects
 // and handles conflicts. The registry's names (./definitions.ts) are fixed combinations of them.
 
+import { OptionReader } from '../options.js';
 import type { JobType } from './jobs.js';
 
 /** What makes a task's claim conflict at commit (§3.4 "conflict detection"). */
@@ -72,4 +73,37 @@ export function resolveOmegaOptions(strategy: string, partial: Partial<OmegaOpti
 /** Decision time of a transaction placing `tasks` tasks, in whole engine milliseconds. */
 export function decisionTimeMs(time: DecisionTime, tasks: number): number {
   return Math.round(time.tJobMs + time.tTaskMs * tasks);
+}
+
+/**
+ * Options as a scenario writes them (docs/strategies/omega.md) on top of a named variant's
+ * `base`: schedulers, granularity, transactions, and decisionTime.{batch,service}.{job,task} as
+ * durations. Throws StrategyOptionError at the offending key.
+ */
+export function parseOmegaOptions(raw: unknown, base: Partial<OmegaOptions>): Partial<OmegaOptions> {
+  const r = new OptionReader(raw);
+  const out: Partial<OmegaOptions> = { ...base };
+  const schedulers = r.oneOf('schedulers', ['per-job-type', 'monolithic'] as const);
+  if (schedulers !== undefined) out.schedulers = schedulers;
+  const granularity = r.oneOf('granularity', ['resource-fit', 'sequence-number'] as const);
+  if (granularity !== undefined) out.granularity = granularity;
+  const transactions = r.oneOf('transactions', ['incremental', 'all-or-nothing'] as const);
+  if (transactions !== undefined) out.transactions = transactions;
+  const times = r.nested('decisionTime');
+  if (times !== undefined) {
+    const current = out.decisionTime ?? DEFAULT_OMEGA_OPTIONS.decisionTime;
+    const decisionTime = { ...current };
+    for (const type of ['batch', 'service'] as const) {
+      const t = times.nested(type);
+      if (t === undefined) continue;
+      const job = t.duration('job');
+      const task = t.duration('task');
+      t.done();
+      decisionTime[type] = { tJobMs: job ?? current[type].tJobMs, tTaskMs: task ?? current[type].tTaskMs };
+    }
+    times.done();
+    out.decisionTime = decisionTime;
+  }
+  r.done();
+  return out;
 }

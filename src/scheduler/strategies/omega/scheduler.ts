@@ -110,6 +110,8 @@ export class OmegaScheduler implements Scheduler {
       strategy: this.name,
       granularity: this.options.granularity,
       transactions: this.options.transactions,
+      mode: this.options.schedulers,
+      decisionTime: this.options.decisionTime,
       schedulers,
       total: {
         transactions,
