@@ -6,7 +6,7 @@
 
 import { extend } from '../api/extend.js';
 import type { Node, Pod } from '../api/types.js';
-import type { CacheListener, NodeInfoLister } from './framework/interfaces.js';
+import type { CacheListener, ImageEntrySummary, NodeInfoLister } from './framework/interfaces.js';
 import { type ImageStateSummary, NodeInfo } from './framework/node-info.js';
 import { PodInfo } from './framework/pod-info.js';
 
@@ -26,7 +26,7 @@ function zoneKey(node: Node): string {
  * An image as the cache tracks it: its size and the nodes that have it. One shared object per
  * image name serves as every node's ImageStateSummary for it, so numNodes is always current.
  */
-class ImageEntry implements ImageStateSummary {
+class ImageEntry implements ImageEntrySummary {
   readonly nodes = new Set<string>();
 
   constructor(readonly size: number) {}
@@ -84,6 +84,10 @@ export class SchedulerCache implements NodeInfoLister {
       this.orderIndex = index;
     }
     return this.orderIndex.get(name) ?? -1;
+  }
+
+  imageEntry(image: string): ImageEntrySummary | undefined {
+    return this.imageNodes.get(image);
   }
 
   havePodsWithAffinity(): readonly NodeInfo[] {

@@ -6,7 +6,7 @@
 import type { KubeObject, Namespace, Node, Pod } from '../../api/types.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { CycleState } from './cycle-state.js';
-import type { NodeInfo } from './node-info.js';
+import type { ImageStateSummary, NodeInfo } from './node-info.js';
 import type { Status } from './status.js';
 
 export interface Plugin {
@@ -173,6 +173,16 @@ export interface NodeInfoLister {
   havePodsWithAffinity(): readonly NodeInfo[];
   /** Nodes with at least one pod that has required anti-affinity terms. */
   havePodsWithRequiredAntiAffinity(): readonly NodeInfo[];
+  /**
+   * An image (by any of its names) with the names of the listed nodes that have it; undefined when
+   * none has. Optional: ImageLocality uses it to score without a per-node lookup.
+   */
+  imageEntry?(image: string): ImageEntrySummary | undefined;
+}
+
+/** An image's size, and the nodes that have it (numNodes = nodes.size). */
+export interface ImageEntrySummary extends ImageStateSummary {
+  readonly nodes: ReadonlySet<string>;
 }
 
 /** Objects a plugin may read, from the scheduler's informers. */

@@ -1,7 +1,10 @@
 // ImageLocality through Score.
 
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../src/api/types.js';
+import { SchedulerCache } from '../../../src/scheduler/cache.js';
+import type { NodeScore } from '../../../src/scheduler/framework/interfaces.js';
 import {
   type ImageLocality,
   NAME,
@@ -76,4 +79,38 @@ describe('ImageLocality', () => {
     expect(run([node1()], makePod('p'))).toEqual({ node1: 0 });
     expect(NAME).toBe('ImageLocality');
   });
+});
+
+describe('ImageLocality over the scheduler cache (cluster-wide image entries)', () => {
+  // Image i is "img-i" (also known as "img-i:v1" for even i), 100·(i+1) MiB.
+  const imageArb = fc.integer({ min: 0, max: 5 });
+  const clusterArb = fc.array(fc.uniqueArray(imageArb, { maxLength: 4 }), { minLength: 1, maxLength: 8 });
+  const podArb = fc.array(fc.oneof(imageArb, fc.constant(9)), { maxLength: 3 });
+
+  test.prop([clusterArb, podArb, fc.boolean()])(
+    "scoreNodes from the entries equals score() from each node's own image map",
+    (nodesImages, podImages, removeOne) => {
+      const cache = new SchedulerCache();
+      nodesImages.forEach((imgs, n) =>
+        cache.setNode(
+          makeNode(`n${n}`, {
+            images: imgs.map((i) => ({
+              names: i % 2 === 0 ? [`img-${i}:latest`, `img-${i}:v1`] : [`img-${i}:latest`],
+              sizeBytes: 100 * (i + 1) * MB,
+            })),
+          }),
+        ),
+      );
+      if (removeOne && nodesImages.length > 1) cache.removeNode('n0');
+      const infos = [...cache.list()];
+      const handle = { ...makeHandle(infos), nodes: cache };
+      const plugin = newImageLocality({}, handle) as ImageLocality;
+      const pod = makePod('p', {
+        images: podImages.map((i) => (i % 2 === 0 && i < 9 ? `img-${i}:v1` : `img-${i}`)),
+      });
+      const out: NodeScore[] = infos.map((ni) => ({ name: ni.name, score: -1 }));
+      plugin.scoreNodes(undefined as never, pod, infos, out);
+      expect(out.map((o) => o.score)).toEqual(infos.map((ni) => plugin.score(undefined as never, pod, ni)));
+    },
+  );
 });
