@@ -91,7 +91,7 @@ describe('ImageLocality over the scheduler cache (cluster-wide image entries)', 
     "scoreNodes from the entries equals score() from each node's own image map",
     (nodesImages, podImages, removeOne) => {
       const cache = new SchedulerCache();
-      nodesImages.forEach((imgs, n) =>
+      for (const [n, imgs] of nodesImages.entries()) {
         cache.setNode(
           makeNode(`n${n}`, {
             images: imgs.map((i) => ({
@@ -99,8 +99,8 @@ describe('ImageLocality over the scheduler cache (cluster-wide image entries)', 
               sizeBytes: 100 * (i + 1) * MB,
             })),
           }),
-        ),
-      );
+        );
+      }
       if (removeOne && nodesImages.length > 1) cache.removeNode('n0');
       const infos = [...cache.list()];
       const handle = { ...makeHandle(infos), nodes: cache };
