@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { KUBESIM_VERSION } from '../version.js';
+import { registerCompare } from './compare.js';
 import { type Io, reportError } from './errors.js';
 import { registerExplain } from './explain.js';
 import { registerImport } from './import.js';
@@ -27,11 +28,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .addHelpText(
       'after',
-      '\nExamples:\n  kubesim run scenarios/kubecon-2016-ghost.yaml --out out/ghost\n  kubesim validate scenarios/*.yaml\n  kubesim explain scenarios/kubecon-2016-ghost.yaml --pod default/<pod name>\n  kubesim import kubectl nodes.yaml --pods pods.json -o scenarios/cluster.yaml',
+      '\nExamples:\n  kubesim run scenarios/kubecon-2016-ghost.yaml --out out/ghost\n  kubesim validate scenarios/*.yaml\n  kubesim explain scenarios/kubecon-2016-ghost.yaml --pod default/<pod name>\n  kubesim compare scenarios/strategy-comparison.yaml --schedulers default,binpack,omega\n  kubesim import kubectl nodes.yaml --pods pods.json -o scenarios/cluster.yaml',
     );
   registerRun(program, io, setExit);
   registerValidate(program, io, setExit);
   registerExplain(program, io, setExit);
+  registerCompare(program, io, setExit);
   registerImport(program, io, setExit);
   return program;
 }

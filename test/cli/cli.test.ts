@@ -6,17 +6,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { fixture } from '../scenario/helpers.js';
+import { kubesim } from './kubesim.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-async function kubesim(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'kubesim-cli-'));
 

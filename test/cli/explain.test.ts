@@ -21,17 +21,10 @@
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import type { DecisionRecord } from '../../src/scheduler/decision.js';
+import { kubesim } from './kubesim.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'explain');
-
-async function kubesim(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** `kubesim explain <fixture> --pod default/<pod> --json [extra]`, parsed. */
 async function explain(file: string, pod = 'incoming', ...extra: string[]): Promise<DecisionRecord> {
