@@ -51,9 +51,12 @@ import {
   CONTROLLER_UID_INDEX,
   NAMESPACE_INDEX,
   namespaceOf,
+  ORPHAN_LABEL_INDEX,
   ORPHAN_NAMESPACE_INDEX,
   OwnerLookup,
   objectKey,
+  orphanCandidates,
+  orphanLabels,
   orphanNamespace,
   retryApiErrors,
   splitKey,
@@ -119,6 +122,7 @@ export class DaemonSetController implements Controller {
     this.nodeInformer = ctx.informer<Node>('Node');
     this.podInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
     this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
+    this.podInformer.addIndex(ORPHAN_LABEL_INDEX, orphanLabels);
     this.dsInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
     this.owners = new OwnerLookup(this.dsInformer, 'DaemonSet');
     this.history = new ControllerHistory(ctx);
@@ -334,7 +338,7 @@ export class DaemonSetController implements Controller {
   private claimPods(ds: DaemonSet): Pod[] {
     const match = this.owners.matcher(ds);
     const candidates = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? '')];
-    for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, ds.metadata.namespace ?? ''))
+    for (const pod of orphanCandidates(this.podInformer, ds.metadata.namespace ?? '', ds.spec.selector))
       candidates.push(pod);
     return claimObjects(this.ctx.client, ds, candidates, (pod) => match(pod.metadata.labels));
   }

@@ -18,6 +18,51 @@ export function orphanNamespace(obj: KubeObject): readonly string[] {
   return controllerRef(obj) === undefined ? [obj.metadata.namespace ?? ''] : [];
 }
 
+/** Orphans by namespace and each of their labels (orphanLabels); see orphanCandidates. */
+export const ORPHAN_LABEL_INDEX = 'orphanByNamespaceLabel';
+
+function orphanLabelKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\u0000${key}\u0000${value}`;
+}
+
+export function orphanLabels(obj: KubeObject): readonly string[] {
+  const labels = obj.metadata.labels;
+  if (labels === undefined || controllerRef(obj) !== undefined) return [];
+  const ns = obj.metadata.namespace ?? '';
+  const out: string[] = [];
+  for (const key of Object.keys(labels)) out.push(orphanLabelKey(ns, key, labels[key]!));
+  return out;
+}
+
+/**
+ * The orphans of `namespace` a workload with `selector` may adopt: those carrying the rarest of
+ * the selector's matchLabels pairs (ORPHAN_LABEL_INDEX), or every orphan of the namespace when it
+ * has none. The caller still checks the whole selector (claimObjects). A cluster with many bare
+ * pods in a workload's namespace (batch jobs beside services) made every reconcile walk all of
+ * them. Same order as ORPHAN_NAMESPACE_INDEX: an informer re-files an object in every index on each
+ * change, so every index lists objects by their last change.
+ */
+export function orphanCandidates<T extends KubeObject>(
+  informer: Informer<T>,
+  namespace: string,
+  selector: LabelSelector | null | undefined,
+): Iterable<T> {
+  let best: string | undefined;
+  let bestCount = Number.POSITIVE_INFINITY;
+  const matchLabels = selector?.matchLabels ?? {};
+  for (const key of Object.keys(matchLabels)) {
+    const indexKey = orphanLabelKey(namespace, key, matchLabels[key]!);
+    const n = informer.countByIndex(ORPHAN_LABEL_INDEX, indexKey);
+    if (n < bestCount) {
+      best = indexKey;
+      bestCount = n;
+    }
+  }
+  return best === undefined
+    ? informer.byIndex(ORPHAN_NAMESPACE_INDEX, namespace)
+    : informer.byIndex(ORPHAN_LABEL_INDEX, best);
+}
+
 export function namespaceOf(obj: KubeObject): readonly string[] {
   return [obj.metadata.namespace ?? ''];
 }

@@ -22,9 +22,12 @@ import {
   CONTROLLER_UID_INDEX,
   NAMESPACE_INDEX,
   namespaceOf,
+  ORPHAN_LABEL_INDEX,
   ORPHAN_NAMESPACE_INDEX,
   OwnerLookup,
   objectKey,
+  orphanCandidates,
+  orphanLabels,
   orphanNamespace,
   retryApiErrors,
   splitKey,
@@ -311,6 +314,7 @@ export class ReplicaSetController implements Controller {
     this.podInformer = ctx.informer<Pod>('Pod');
     this.podInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
     this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
+    this.podInformer.addIndex(ORPHAN_LABEL_INDEX, orphanLabels);
     this.rsInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
     this.rsInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
     this.owners = new OwnerLookup(this.rsInformer, 'ReplicaSet');
@@ -432,7 +436,7 @@ export class ReplicaSetController implements Controller {
   private candidatePods(rs: ReplicaSet): Pod[] {
     const owned = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, rs.metadata.uid ?? '')];
     if (rs.metadata.deletionTimestamp !== undefined) return owned;
-    for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, rs.metadata.namespace ?? ''))
+    for (const pod of orphanCandidates(this.podInformer, rs.metadata.namespace ?? '', rs.spec.selector))
       owned.push(pod);
     return owned;
   }

@@ -39,9 +39,12 @@ import {
   CONTROLLER_UID_INDEX,
   NAMESPACE_INDEX,
   namespaceOf,
+  ORPHAN_LABEL_INDEX,
   ORPHAN_NAMESPACE_INDEX,
   OwnerLookup,
   objectKey,
+  orphanCandidates,
+  orphanLabels,
   orphanNamespace,
   retryApiErrors,
   splitKey,
@@ -153,6 +156,7 @@ export class StatefulSetController implements Controller {
     this.claimInformer = ctx.informer<PersistentVolumeClaim>('PersistentVolumeClaim');
     this.podInformer.addIndex(CONTROLLER_UID_INDEX, controllerOwnerUid);
     this.podInformer.addIndex(ORPHAN_NAMESPACE_INDEX, orphanNamespace);
+    this.podInformer.addIndex(ORPHAN_LABEL_INDEX, orphanLabels);
     this.setInformer.addIndex(NAMESPACE_INDEX, namespaceOf);
     this.owners = new OwnerLookup(this.setInformer, 'StatefulSet');
     this.history = new ControllerHistory(ctx);
@@ -243,7 +247,7 @@ export class StatefulSetController implements Controller {
     const match = this.owners.matcher(set);
     const candidates = [...this.podInformer.byIndex(CONTROLLER_UID_INDEX, set.metadata.uid ?? '')];
     if (set.metadata.deletionTimestamp === undefined) {
-      for (const pod of this.podInformer.byIndex(ORPHAN_NAMESPACE_INDEX, set.metadata.namespace ?? ''))
+      for (const pod of orphanCandidates(this.podInformer, set.metadata.namespace ?? '', set.spec.selector))
         candidates.push(pod);
     }
     return claimObjects(
