@@ -413,6 +413,22 @@ function withReason(reasons: string[] | undefined, reason: string): string[] {
   return reasons;
 }
 
+const FAIL_PODS = 1;
+const FAIL_CPU = 2;
+const FAIL_MEMORY = 4;
+const FAIL_EPHEMERAL_STORAGE = 8;
+const UNRESOLVABLE_BIT = 16;
+
+/** The reasons for a set of failed figures, in upstream's order (pods, cpu, memory, storage). */
+function reasonsOf(failed: number): string[] {
+  const out: string[] = [];
+  if (failed & FAIL_PODS) out.push(REASON_TOO_MANY_PODS);
+  if (failed & FAIL_CPU) out.push(REASON_INSUFFICIENT_CPU);
+  if (failed & FAIL_MEMORY) out.push(REASON_INSUFFICIENT_MEMORY);
+  if (failed & FAIL_EPHEMERAL_STORAGE) out.push(REASON_INSUFFICIENT_EPHEMERAL_STORAGE);
+  return out;
+}
+
 class PreFilterState implements StateData {
   constructor(readonly request: ResourceVector) {}
   clone(): StateData {
@@ -489,38 +505,44 @@ export class NodeResourcesFit
       this.filterState = state;
       this.filterRequest = r;
     }
-    let reasons: string[] | undefined;
+    // Failures are a bit set (pods, cpu, memory, ephemeral storage) until an extended resource
+    // fails too: on a full cluster most nodes fail, and a string key per node cost more than the
+    // check itself.
+    let failed = 0;
     let unresolvable = false;
-    if (nodeInfo.podCount + 1 > nodeInfo.allocatablePods) reasons = [REASON_TOO_MANY_PODS];
+    if (nodeInfo.podCount + 1 > nodeInfo.allocatablePods) failed = FAIL_PODS;
     if (r.cpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && r.scalars === undefined) {
-      return reasons === undefined ? Status.SUCCESS : Status.unschedulable(...reasons);
+      return failed === 0 ? Status.SUCCESS : this.rejection(failed, false);
     }
     const ac = nodeInfo.allocatableCpu;
     if (r.cpu > 0 && r.cpu > ac - nodeInfo.requestedCpu) {
-      reasons = withReason(reasons, REASON_INSUFFICIENT_CPU);
+      failed |= FAIL_CPU;
       if (r.cpu > ac) unresolvable = true;
     }
     const am = nodeInfo.allocatableMemory;
     if (r.memory > 0 && r.memory > am - nodeInfo.requestedMemory) {
-      reasons = withReason(reasons, REASON_INSUFFICIENT_MEMORY);
+      failed |= FAIL_MEMORY;
       if (r.memory > am) unresolvable = true;
     }
     const ae = nodeInfo.allocatableEphemeralStorage;
     if (r.ephemeralStorage > 0 && r.ephemeralStorage > ae - nodeInfo.requestedEphemeralStorage) {
-      reasons = withReason(reasons, REASON_INSUFFICIENT_EPHEMERAL_STORAGE);
+      failed |= FAIL_EPHEMERAL_STORAGE;
       if (r.ephemeralStorage > ae) unresolvable = true;
     }
+    let scalarReasons: string[] | undefined;
     if (r.scalars !== undefined) {
       for (const [name, want] of r.scalars) {
         if (want === 0 || this.ignored(name)) continue;
         const alloc = nodeInfo.allocatableScalars?.get(name) ?? 0;
         if (want > alloc - (nodeInfo.requestedScalars?.get(name) ?? 0)) {
-          reasons = withReason(reasons, `Insufficient ${name}`);
+          scalarReasons = withReason(scalarReasons, `Insufficient ${name}`);
           if (want > alloc) unresolvable = true;
         }
       }
     }
-    if (reasons === undefined) return Status.SUCCESS;
+    if (scalarReasons === undefined)
+      return failed === 0 ? Status.SUCCESS : this.rejection(failed, unresolvable);
+    const reasons = [...reasonsOf(failed), ...scalarReasons];
     const code =
       unresolvable && this.unresolvableAboveAllocatable ? 'UnschedulableAndUnresolvable' : 'Unschedulable';
     // On a full cluster most nodes fail for the same reasons: share one Status per combination.
@@ -533,6 +555,19 @@ export class NodeResourcesFit
     return status;
   }
 
+  /** The shared Status for a combination of failed figures (no extended resource among them). */
+  private rejection(failed: number, unresolvable: boolean): Status {
+    const hard = unresolvable && this.unresolvableAboveAllocatable;
+    const slot = failed | (hard ? UNRESOLVABLE_BIT : 0);
+    let status = this.rejectionsByBits[slot];
+    if (status === undefined) {
+      status = new Status(hard ? 'UnschedulableAndUnresolvable' : 'Unschedulable', reasonsOf(failed), NAME);
+      this.rejectionsByBits[slot] = status;
+    }
+    return status;
+  }
+
+  private readonly rejectionsByBits: (Status | undefined)[] = [];
   private readonly rejections = new Map<string, Status>();
 
   private ignored(name: string): boolean {
