@@ -654,8 +654,7 @@ class Loader {
         definition.parseOptions(parsed.options);
       } catch (e) {
         if (!(e instanceof StrategyOptionError)) throw e;
-        const unknownKey = e.message.startsWith('unknown option');
-        this.report(this.at(place, 'options', ...e.path), 'error', e.message, e.hint, unknownKey);
+        this.report(this.at(place, 'options', ...e.path), 'error', e.message, e.hint, e.atKey);
         return 'default';
       }
     }

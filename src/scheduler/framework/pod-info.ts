@@ -103,6 +103,17 @@ function claimKeysOf(pod: Pod): readonly string[] {
   return out ?? NO_CLAIMS;
 }
 
+/**
+ * Whether the pod's spec has a podAffinity or podAntiAffinity block at all: a cheap test that
+ * lets the affinity plugins skip parsing and caching for the many pods that have neither.
+ */
+export function declaresPodAffinity(pod: Pod): boolean {
+  const affinity = pod.spec.affinity;
+  return (
+    affinity !== undefined && (affinity.podAffinity !== undefined || affinity.podAntiAffinity !== undefined)
+  );
+}
+
 /** Whether everything PodInfo derives from is the same objects in both pods. */
 function sameInputs(a: Pod, b: Pod): boolean {
   const sa = a.spec;

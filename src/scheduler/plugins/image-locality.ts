@@ -11,7 +11,7 @@
 import type { Pod } from '../../api/types.js';
 import { ArgsError } from '../framework/args.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import type { Handle, ImageEntrySummary, NodeScore, Plugin, ScorePlugin } from '../framework/interfaces.js';
+import type { Handle, NodeInfoLister, NodeScore, Plugin, ScorePlugin } from '../framework/interfaces.js';
 import type { NodeInfo } from '../framework/node-info.js';
 
 export const NAME = 'ImageLocality';
@@ -61,7 +61,7 @@ export class ImageLocality implements ScorePlugin {
     const lister = this.handle.nodes;
     const totalNumNodes = lister.list().length;
     if (lister.imageEntry !== undefined) {
-      this.scoreByEntries(images, nodes, out, totalNumNodes, lister.imageEntry.bind(lister));
+      this.scoreByEntries(images, nodes, out, totalNumNodes, lister);
       return undefined;
     }
     const none = calculatePriority(0, images.length);
@@ -99,13 +99,14 @@ export class ImageLocality implements ScorePlugin {
     nodes: readonly NodeInfo[],
     out: NodeScore[],
     totalNumNodes: number,
-    entryOf: (image: string) => ImageEntrySummary | undefined,
+    /** Has imageEntry (the caller checked). */
+    lister: NodeInfoLister,
   ): void {
     let everywhere = 0;
     const partial = this.partial;
     partial.length = 0;
     for (const image of images) {
-      const e = entryOf(image);
+      const e = lister.imageEntry!(image);
       if (e === undefined || e.numNodes === 0) continue;
       const s = Math.trunc(e.size * (e.numNodes / totalNumNodes));
       if (e.numNodes === totalNumNodes) everywhere += s;

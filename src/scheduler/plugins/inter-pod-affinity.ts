@@ -24,7 +24,7 @@ import type {
   ScorePlugin,
 } from '../framework/interfaces.js';
 import type { NodeInfo } from '../framework/node-info.js';
-import { type AffinityTerm, PodInfo, termMatches } from '../framework/pod-info.js';
+import { type AffinityTerm, declaresPodAffinity, PodInfo, termMatches } from '../framework/pod-info.js';
 import { Status } from '../framework/status.js';
 import {
   type CountsByValue,
@@ -119,12 +119,7 @@ const NO_INCOMING_TERMS: IncomingTerms = Object.freeze({
 });
 
 function incomingTerms(pod: Pod): IncomingTerms {
-  const affinity = pod.spec.affinity;
-  if (
-    affinity === undefined ||
-    (affinity.podAffinity === undefined && affinity.podAntiAffinity === undefined)
-  )
-    return NO_INCOMING_TERMS;
+  if (!declaresPodAffinity(pod)) return NO_INCOMING_TERMS;
   let t = incomingCache.get(pod);
   if (t === undefined) {
     const info = PodInfo.of(pod);

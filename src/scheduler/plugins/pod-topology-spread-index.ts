@@ -23,7 +23,7 @@
 import type { Pod, PodAffinityTerm } from '../../api/types.js';
 import type { NodeInfoLister } from '../framework/interfaces.js';
 import type { NodeInfo } from '../framework/node-info.js';
-import { type AffinityTerm, PodInfo } from '../framework/pod-info.js';
+import { type AffinityTerm, declaresPodAffinity, PodInfo } from '../framework/pod-info.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -777,12 +777,7 @@ function termSignature(
 /** The pod's (anti-)affinity terms with their signatures (computed once per pod object). */
 export function signedTerms(pod: Pod): readonly SignedTerm[] {
   // Most pods have no pod (anti-)affinity: no PodInfo, no cache entry.
-  const affinity = pod.spec.affinity;
-  if (
-    affinity === undefined ||
-    (affinity.podAffinity === undefined && affinity.podAntiAffinity === undefined)
-  )
-    return NO_TERMS;
+  if (!declaresPodAffinity(pod)) return NO_TERMS;
   let out = signedCache.get(pod);
   if (out !== undefined) return out;
   const info = PodInfo.of(pod);

@@ -11,6 +11,8 @@ export class StrategyOptionError extends Error {
     readonly path: readonly string[],
     message: string,
     readonly hint?: string,
+    /** The key itself is wrong (point at it), rather than its value. */
+    readonly atKey = false,
   ) {
     super(message);
   }
@@ -100,6 +102,7 @@ export class OptionReader {
         [...this.path, key],
         `unknown option "${key}"`,
         `valid here: ${[...this.seen].join(', ')}`,
+        true,
       );
     }
   }
